@@ -1,0 +1,66 @@
+import { randomUUID } from "node:crypto";
+import type { Queue } from "bullmq";
+import type { NotificationJob, NotificationState } from "@socket-server/shared/events";
+import { withTimeout } from "@socket-server/shared/redis";
+import type { NotificationQueue } from "./notification-queue.js";
+
+const FIRST_RETRY_DELAY_MS = 1000;
+const DAY_SECONDS = 24 * 60 * 60;
+
+export function createBullmqNotificationQueue(queue: Queue, { timeoutMs = 1000 } = {}): NotificationQueue {
+  return {
+    async enqueue(request, acceptedAt) {
+      const jobId = request.jobId ?? randomUUID();
+      const job: NotificationJob = {
+        id: randomUUID(),
+        acceptedAt,
+        rooms: request.rooms,
+        event: request.event,
+        data: request.data,
+        except: request.except ?? [],
+      };
+      // A jobId dedupes only while the earlier job exists: finished jobs are kept a day for that.
+      await withTimeout(
+        queue.add("notification", job, {
+          jobId,
+          delay: request.delayMs,
+          attempts: request.attempts,
+          backoff: { type: "exponential", delay: FIRST_RETRY_DELAY_MS },
+          removeOnComplete: { age: DAY_SECONDS },
+          removeOnFail: { age: 7 * DAY_SECONDS },
+        }),
+        timeoutMs,
+      );
+      return { jobId };
+    },
+
+    async status(jobId) {
+      const job = await withTimeout(queue.getJob(jobId), timeoutMs);
+      if (!job) return undefined;
+      const state = toPublicState(await withTimeout(job.getState(), timeoutMs));
+      if (!state) return undefined;
+      return {
+        jobId,
+        state,
+        attemptsMade: job.attemptsMade,
+        ...(state === "failed" && job.failedReason ? { failedReason: job.failedReason } : {}),
+      };
+    },
+  };
+}
+
+function toPublicState(state: string): NotificationState | undefined {
+  switch (state) {
+    case "waiting":
+    case "waiting-children":
+    case "prioritized":
+      return "waiting";
+    case "delayed":
+    case "active":
+    case "completed":
+    case "failed":
+      return state;
+    default:
+      return undefined;
+  }
+}

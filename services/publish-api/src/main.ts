@@ -1,0 +1,52 @@
+import { createAdaptorServer } from "@hono/node-server";
+import { Queue } from "bullmq";
+import { Hono } from "hono";
+import type { Server } from "node:http";
+import { loadConfigOrExit } from "@socket-server/shared/config";
+import { NOTIFICATIONS_QUEUE } from "@socket-server/shared/events";
+import { closeHttpServer, createOpsRoutes, handleErrors, listen } from "@socket-server/shared/http";
+import { createLogger } from "@socket-server/shared/logging";
+import { createMetricsRegistry } from "@socket-server/shared/metrics";
+import { createPublisher, createRedisRoomEmitter } from "@socket-server/shared/publishing";
+import { createRedisClient, pingRedis } from "@socket-server/shared/redis";
+import { createShutdown, guardProcess } from "@socket-server/shared/shutdown";
+import { PublishApiConfigSchema } from "./config.js";
+import { createBullmqNotificationQueue } from "./create-bullmq-notification-queue.js";
+import { createPublishApp } from "./create-publish-app.js";
+
+const config = loadConfigOrExit(PublishApiConfigSchema, process.env, "publish-api");
+const logger = createLogger({ service: "publish-api", level: config.LOG_LEVEL });
+const shutdown = createShutdown({ logger, timeoutMs: config.SHUTDOWN_TIMEOUT_MS });
+guardProcess(shutdown, logger);
+
+if (config.PUBLISH_API_KEYS.length === 0) {
+  logger.warn("PUBLISH_API_KEYS is empty: every publish will be refused with 401");
+}
+
+const redis = createRedisClient({ url: config.REDIS_URL, name: `${config.REDIS_PREFIX}:publish-api`, role: "command", logger });
+shutdown.add("redis", () => redis.quit());
+
+const queue = new Queue(NOTIFICATIONS_QUEUE, { connection: redis, prefix: config.REDIS_PREFIX });
+queue.on("error", (error) => logger.warn({ err: error.message }, "notification queue error"));
+shutdown.add("queue", () => queue.close());
+
+const registry = createMetricsRegistry("publish-api");
+const app = new Hono();
+handleErrors(app, logger);
+app.route("/", createOpsRoutes({
+  checks: async () => ({ redis: (await pingRedis(redis)) ? "up" : "down" }),
+  draining: () => shutdown.draining,
+  registry,
+}));
+app.route("/", createPublishApp({
+  publisher: createPublisher({ emitter: createRedisRoomEmitter({ client: redis, key: config.REDIS_PREFIX }) }),
+  notifications: createBullmqNotificationQueue(queue),
+  apiKeys: config.PUBLISH_API_KEYS,
+  maxPayloadBytes: config.MAX_PAYLOAD_BYTES,
+  logger,
+}));
+
+const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+const port = await listen(server, config.PORT, config.HOST);
+shutdown.add("http", () => closeHttpServer(server));
+logger.info({ port, host: config.HOST }, "publish-api listening");

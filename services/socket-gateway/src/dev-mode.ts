@@ -1,0 +1,14 @@
+import type { Logger } from "pino";
+
+/** Known to the README so its curl works when pasted; only ever used under DEV_MODE. */
+export const DEV_PUBLISH_KEY = "dev-publish-key";
+
+/** Keys for single-instance mode: the configured ones, or in DEV_MODE the well-known dev key. */
+export function resolvePublishKeys(configured: string[], devMode: boolean, logger: Logger): string[] {
+  if (configured.length > 0 || !devMode) return configured;
+  logger.warn(
+    { key: DEV_PUBLISH_KEY },
+    "DEV_MODE: no PUBLISH_API_KEYS set, accepting the development key; never run this way in production",
+  );
+  return [DEV_PUBLISH_KEY];
+}

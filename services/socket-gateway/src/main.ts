@@ -1,0 +1,61 @@
+import { createAdaptorServer } from "@hono/node-server";
+import { createAdapter } from "@socket.io/redis-adapter";
+import type { Server as HttpServer } from "node:http";
+import { createPublishApp } from "@socket-server/publish-api/app";
+import { loadConfigOrExit } from "@socket-server/shared/config";
+import { listen } from "@socket-server/shared/http";
+import { createLogger } from "@socket-server/shared/logging";
+import { createMetricsRegistry } from "@socket-server/shared/metrics";
+import { createInProcessRoomEmitter, createPublisher } from "@socket-server/shared/publishing";
+import { createRedisClient, pingRedis } from "@socket-server/shared/redis";
+import { createShutdown, guardProcess } from "@socket-server/shared/shutdown";
+import { GatewayConfigSchema } from "./config.js";
+import { createGatewayApp } from "./create-gateway-app.js";
+import { createSocketServer } from "./create-socket-server.js";
+import { resolvePublishKeys } from "./dev-mode.js";
+
+const config = loadConfigOrExit(GatewayConfigSchema, process.env, "socket-gateway");
+const logger = createLogger({ service: "socket-gateway", level: config.LOG_LEVEL });
+const shutdown = createShutdown({ logger, timeoutMs: config.SHUTDOWN_TIMEOUT_MS });
+guardProcess(shutdown, logger);
+const registry = createMetricsRegistry("socket-gateway");
+
+const redis = config.REDIS_ENABLED ? connectRedis() : undefined;
+const redisCheck = async () => (redis ? ((await pingRedis(redis.pub)) ? "up" : "down") : "disabled");
+
+// Requests reach the Hono app through a closure: Socket.IO must exist before the publish app.
+const httpServer = createAdaptorServer({ fetch: (request: Request) => app.fetch(request) }) as HttpServer;
+const io = createSocketServer({
+  httpServer,
+  logger,
+  maxConnections: config.MAX_CONNECTIONS,
+  draining: () => shutdown.draining,
+  ...(redis ? { adapter: createAdapter(redis.pub, redis.sub, { key: config.REDIS_PREFIX }) } : {}),
+});
+
+// Single-instance mode: this process is also the publish API, emitting straight to its sockets.
+const publishApp = redis
+  ? undefined
+  : createPublishApp({
+      publisher: createPublisher({ emitter: createInProcessRoomEmitter(io) }),
+      notifications: undefined,
+      apiKeys: resolvePublishKeys(config.PUBLISH_API_KEYS, config.DEV_MODE, logger),
+      maxPayloadBytes: config.MAX_PAYLOAD_BYTES,
+      logger,
+    });
+const app = createGatewayApp({ logger, registry, redisCheck, draining: () => shutdown.draining, publishApp });
+// Closes every socket (clients see `transport close` and reconnect elsewhere), the adapter and the HTTP server.
+shutdown.add("socket.io", () => io.close());
+
+const port = await listen(httpServer, config.PORT, config.HOST);
+logger.info({ port, host: config.HOST, redis: config.REDIS_ENABLED }, "socket-gateway listening");
+
+function connectRedis() {
+  const name = `${config.REDIS_PREFIX}:socket-gateway`;
+  const pub = createRedisClient({ url: config.REDIS_URL, name: `${name}:pub`, role: "command", logger });
+  const sub = createRedisClient({ url: config.REDIS_URL, name: `${name}:sub`, role: "subscriber", logger });
+  shutdown.add("redis", async () => {
+    await Promise.allSettled([pub.quit(), sub.quit()]);
+  });
+  return { pub, sub };
+}

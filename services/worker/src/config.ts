@@ -1,0 +1,9 @@
+import { z } from "zod";
+import { commonEnvFields, envInteger } from "@socket-server/shared/config";
+
+export const WorkerConfigSchema = z.object({
+  ...commonEnvFields(3001),
+  // Jobs are short Redis round trips; many in flight keep one process busy.
+  WORKER_CONCURRENCY: envInteger(50, { min: 1, max: 1000 }),
+});
+export type WorkerConfig = z.infer<typeof WorkerConfigSchema>;

@@ -1,0 +1,51 @@
+import { createAdaptorServer } from "@hono/node-server";
+import { Worker } from "bullmq";
+import { Hono } from "hono";
+import type { Server } from "node:http";
+import { loadConfigOrExit } from "@socket-server/shared/config";
+import { NOTIFICATIONS_QUEUE } from "@socket-server/shared/events";
+import { closeHttpServer, createOpsRoutes, handleErrors, listen } from "@socket-server/shared/http";
+import { createLogger } from "@socket-server/shared/logging";
+import { createMetricsRegistry } from "@socket-server/shared/metrics";
+import { createPublisher, createRedisRoomEmitter } from "@socket-server/shared/publishing";
+import { createRedisClient, pingRedis } from "@socket-server/shared/redis";
+import { createShutdown, guardProcess } from "@socket-server/shared/shutdown";
+import { WorkerConfigSchema } from "./config.js";
+import { createNotificationProcessor } from "./create-notification-processor.js";
+
+const config = loadConfigOrExit(WorkerConfigSchema, process.env, "worker");
+const logger = createLogger({ service: "worker", level: config.LOG_LEVEL });
+const shutdown = createShutdown({ logger, timeoutMs: config.SHUTDOWN_TIMEOUT_MS });
+guardProcess(shutdown, logger);
+
+const name = `${config.REDIS_PREFIX}:worker`;
+const publishClient = createRedisClient({ url: config.REDIS_URL, name: `${name}:publish`, role: "command", logger });
+shutdown.add("redis publish client", () => publishClient.quit());
+const queueClient = createRedisClient({ url: config.REDIS_URL, name: `${name}:queue`, role: "blocking", logger });
+shutdown.add("redis queue client", () => queueClient.quit());
+
+const publisher = createPublisher({ emitter: createRedisRoomEmitter({ client: publishClient, key: config.REDIS_PREFIX }) });
+const worker = new Worker(NOTIFICATIONS_QUEUE, createNotificationProcessor(publisher), {
+  connection: queueClient,
+  prefix: config.REDIS_PREFIX,
+  concurrency: config.WORKER_CONCURRENCY,
+});
+worker.on("error", (error) => logger.warn({ err: error.message }, "worker error"));
+worker.on("failed", (job, error) =>
+  logger.warn({ jobId: job?.id, attemptsMade: job?.attemptsMade, err: error.message }, "notification attempt failed"),
+);
+// Lets active jobs finish; anything unfinished at the deadline is retried by another worker.
+shutdown.add("worker", () => worker.close());
+
+const registry = createMetricsRegistry("worker");
+const app = new Hono();
+handleErrors(app, logger);
+app.route("/", createOpsRoutes({
+  checks: async () => ({ redis: (await pingRedis(publishClient)) ? "up" : "down" }),
+  draining: () => shutdown.draining,
+  registry,
+}));
+const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+const port = await listen(server, config.PORT, config.HOST);
+shutdown.add("http", () => closeHttpServer(server));
+logger.info({ port, host: config.HOST, concurrency: config.WORKER_CONCURRENCY }, "worker listening");

@@ -1,0 +1,51 @@
+import { z } from "zod";
+
+/**
+ * Exactly `true`/`false`/`1`/`0`. `z.coerce.boolean()` would read "false" as true.
+ */
+export function envBoolean(defaultValue: boolean) {
+  return z
+    .enum(["true", "false", "1", "0"], { message: "expected one of true, false, 1, 0" })
+    .default(defaultValue ? "true" : "false")
+    .transform((value) => value === "true" || value === "1");
+}
+
+export function envInteger(defaultValue: number, { min = 0, max = Number.MAX_SAFE_INTEGER } = {}) {
+  return z.coerce.number().int().min(min).max(max).default(defaultValue);
+}
+
+export const envPort = (defaultValue: number) => envInteger(defaultValue, { min: 0, max: 65535 });
+
+export const RedisUrlSchema = z
+  .string()
+  .refine((value) => /^rediss?:\/\/[^\s]+$/.test(value) && URL.canParse(value), {
+    message: "expected a redis:// or rediss:// URL",
+  });
+
+export const LogLevelSchema = z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]);
+
+/** A comma-separated list; blanks dropped. */
+export const envList = z
+  .string()
+  .default("")
+  .transform((value) =>
+    value
+      .split(",")
+      .map((item) => item.trim())
+      .filter((item) => item.length > 0),
+  );
+
+/** Fields every service reads. */
+export function commonEnvFields(defaultPort: number) {
+  return {
+    PORT: envPort(defaultPort),
+    HOST: z.string().min(1).default("0.0.0.0"),
+    REDIS_URL: RedisUrlSchema.default("redis://127.0.0.1:6379"),
+    REDIS_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9_\-:.]{1,64}$/, "1 to 64 of A-Z a-z 0-9 _ - : .")
+      .default("socket-server"),
+    LOG_LEVEL: LogLevelSchema.default("info"),
+    SHUTDOWN_TIMEOUT_MS: envInteger(25_000, { min: 1 }),
+  };
+}

@@ -1,0 +1,3 @@
+export * from "./env-fields.js";
+export * from "./load-config.js";
+export * from "./load-config-or-exit.js";

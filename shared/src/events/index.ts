@@ -1,0 +1,5 @@
+export * from "./room-name.js";
+export * from "./event-name.js";
+export * from "./publish-request.js";
+export * from "./client-protocol.js";
+export * from "./notification-job.js";

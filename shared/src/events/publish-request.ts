@@ -1,0 +1,53 @@
+import { z } from "zod";
+import { EventNameSchema } from "./event-name.js";
+import { RoomNameSchema } from "./room-name.js";
+
+export const MAX_ROOMS_PER_PUBLISH = 100;
+export const MAX_EXCEPT_PER_PUBLISH = 1000;
+
+// Socket.IO ids are 20 base64url characters; allow some room for custom id generators.
+const SocketIdSchema = z.string().min(1).max(64);
+
+const publishFields = {
+  room: RoomNameSchema.optional(),
+  rooms: z.array(RoomNameSchema).min(1).max(MAX_ROOMS_PER_PUBLISH).optional(),
+  event: EventNameSchema,
+  // Any JSON value; `undefined` is not JSON, so a missing `data` is refused.
+  data: z.json(),
+  except: z.array(SocketIdSchema).max(MAX_EXCEPT_PER_PUBLISH).optional(),
+};
+
+/** Either `room` or `rooms`, never both; normalised to a de-duplicated `rooms` list. */
+function withRooms<T extends { room?: string | undefined; rooms?: string[] | undefined }>(
+  schema: z.ZodType<T>,
+) {
+  return schema
+    .refine((body) => (body.room === undefined) !== (body.rooms === undefined), {
+      message: "give exactly one of `room` or `rooms`",
+      path: ["rooms"],
+    })
+    .transform(({ room, rooms, ...rest }) => ({
+      ...rest,
+      rooms: [...new Set(rooms ?? (room === undefined ? [] : [room]))],
+    }));
+}
+
+export const PublishRequestSchema = withRooms(z.strictObject(publishFields));
+export type PublishRequest = z.infer<typeof PublishRequestSchema>;
+
+export const MAX_NOTIFICATION_DELAY_MS = 7 * 24 * 60 * 60 * 1000;
+
+export const NotificationRequestSchema = withRooms(
+  z.strictObject({
+    ...publishFields,
+    delayMs: z.number().int().min(0).max(MAX_NOTIFICATION_DELAY_MS).default(0),
+    attempts: z.number().int().min(1).max(10).default(3),
+    // BullMQ reserves ids that are plain integers and uses ':' as its key separator.
+    jobId: z
+      .string()
+      .regex(/^[A-Za-z0-9_\-.@=]{1,128}$/, "jobId: 1 to 128 of A-Z a-z 0-9 _ - . @ =")
+      .refine((id) => !/^\d+$/.test(id), "jobId must not be a plain integer")
+      .optional(),
+  }),
+);
+export type NotificationRequest = z.infer<typeof NotificationRequestSchema>;

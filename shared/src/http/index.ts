@@ -1,0 +1,5 @@
+export * from "./app-error.js";
+export * from "./handle-errors.js";
+export * from "./parse-json-body.js";
+export * from "./create-ops-routes.js";
+export * from "./listen.js";

@@ -1,0 +1,58 @@
+import { Emitter } from "@socket.io/redis-emitter";
+import type { Redis } from "ioredis";
+import { withTimeout } from "../redis/with-timeout.js";
+import { PublishUnavailableError } from "./publish-unavailable-error.js";
+import type { RoomDelivery, RoomEmitter } from "./room-emitter.js";
+
+export interface RedisRoomEmitterDeps {
+  /** A `command` client: no offline queue, a command timeout. */
+  client: Redis;
+  /** The Socket.IO adapter key; gateways must use the same one (REDIS_PREFIX). */
+  key: string;
+  /** Upper bound on one publish round trip, on top of the client's own timeout. */
+  timeoutMs?: number;
+}
+
+/**
+ * Encodes with @socket.io/redis-emitter but sends the messages itself.
+ *
+ * The emitter calls `publish()` synchronously and discards the promise
+ * (socket.io-redis-emitter#139), so a Redis outage would be an unhandled rejection and a lost
+ * message. Instead it is handed a client that only records what it was asked to publish; the
+ * recorded messages of one publication then go out in one MULTI, so its rooms are taken all
+ * together or not at all, and each PUBLISH reply says how many gateways received it.
+ */
+export function createRedisRoomEmitter({ client, key, timeoutMs = 1000 }: RedisRoomEmitterDeps): RoomEmitter {
+  const recorded: Array<[channel: string, message: Buffer]> = [];
+  const recorder = {
+    publish(channel: string, message: Buffer) {
+      recorded.push([channel, message]);
+    },
+  };
+  const emitter = new Emitter(recorder, { key });
+
+  function encode(deliveries: RoomDelivery[]) {
+    recorded.length = 0;
+    for (const { room, event, data, meta, except } of deliveries) {
+      emitter.to(room).except(except).emit(event, data, meta);
+    }
+    return recorded.splice(0);
+  }
+
+  return {
+    async emit(deliveries) {
+      const messages = encode(deliveries);
+      const transaction = client.multi();
+      for (const [channel, message] of messages) transaction.publish(channel, message);
+      const replies = await withTimeout(transaction.exec(), timeoutMs).catch((cause: unknown) => {
+        throw new PublishUnavailableError("Redis did not take the message", { cause });
+      });
+      if (!replies) throw new PublishUnavailableError("Redis aborted the publish transaction");
+      for (const [error, receivers] of replies) {
+        if (error) throw new PublishUnavailableError("Redis refused the message", { cause: error });
+        // Every gateway pattern-subscribes to the adapter channel: zero receivers means none is listening.
+        if (receivers === 0) throw new PublishUnavailableError("no gateway is connected to Redis");
+      }
+    },
+  };
+}

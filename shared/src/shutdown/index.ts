@@ -1,0 +1,2 @@
+export * from "./create-shutdown.js";
+export * from "./guard-process.js";
