@@ -41,7 +41,7 @@ export function createPublishApp(deps: PublishAppDeps): Hono {
   app.post("/v1/publish", async (c) => {
     const request = await parseJsonBody(c, PublishRequestSchema);
     assertPayloadFits(request.data, maxPayloadBytes);
-    const publication = await publisher.publish(request).catch(asUnavailable);
+    const publication = await publisher.publish(request).catch(unlessPublishFailed);
     return c.json({ id: publication.id, rooms: publication.rooms }, 202);
   });
 
@@ -73,9 +73,18 @@ function requireQueue(queue: NotificationQueue | undefined): NotificationQueue {
   );
 }
 
+/** A message the emitter could not hand over is a 503; anything else is a bug, a 500. */
+function unlessPublishFailed(error: unknown): never {
+  if (!(error instanceof PublishUnavailableError)) throw error;
+  throw new AppError("unavailable", `not accepted, retry later: ${error.message}`, {
+    retryAfterSeconds: error.retryAfterSeconds,
+    cause: error,
+  });
+}
+
+/** The queue's client fails in many shapes (timeouts, connection errors): all mean "not now". */
 function asUnavailable(error: unknown): never {
   if (error instanceof AppError) throw error;
-  const retryAfterSeconds = error instanceof PublishUnavailableError ? error.retryAfterSeconds : 1;
   const reason = error instanceof Error ? error.message : String(error);
-  throw new AppError("unavailable", `not accepted, retry later: ${reason}`, { retryAfterSeconds, cause: error });
+  throw new AppError("unavailable", `the queue did not take it, retry later: ${reason}`, { retryAfterSeconds: 1, cause: error });
 }

@@ -13,7 +13,7 @@ const publishFields = {
   rooms: z.array(RoomNameSchema).min(1).max(MAX_ROOMS_PER_PUBLISH).optional(),
   event: EventNameSchema,
   // Any JSON value; `undefined` is not JSON, so a missing `data` is refused.
-  data: z.json(),
+  data: z.json({ error: "required: any JSON value (null included)" }),
   except: z.array(SocketIdSchema).max(MAX_EXCEPT_PER_PUBLISH).optional(),
 };
 

@@ -1,0 +1,60 @@
+import type { TestProject } from "vitest/node";
+import { Redis } from "ioredis";
+import { hasRedisServerBinary, startRedisServer } from "./redis-server.js";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    redisUrl: string;
+  }
+}
+
+/**
+ * Finds a Redis the way a newcomer's machine allows: REDIS_URL (or the default local one) if
+ * it answers, else a `redis-server` binary on a free port, else a container when a Docker
+ * engine is present, else one message that says what to install.
+ */
+export default async function setup(project: TestProject) {
+  const configured = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+  if (await answers(configured)) {
+    project.provide("redisUrl", configured);
+    return;
+  }
+  if (hasRedisServerBinary()) {
+    const server = await startRedisServer();
+    project.provide("redisUrl", server.url);
+    return () => server.stop();
+  }
+  const container = await startContainer();
+  if (container) {
+    project.provide("redisUrl", container.url);
+    return () => container.stop();
+  }
+  throw new Error(
+    `Tests need Redis, and none was found: nothing answered at ${configured}, there is no redis-server on PATH, ` +
+      "and no Docker engine for testcontainers. Install Redis (Debian/Ubuntu: `apt-get install redis-server`, " +
+      "macOS: `brew install redis`) or set REDIS_URL to a Redis you may write to.",
+  );
+}
+
+async function answers(url: string): Promise<boolean> {
+  const client = new Redis(url, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  client.on("error", () => {});
+  try {
+    await client.connect();
+    return (await client.ping()) === "PONG";
+  } catch {
+    return false;
+  } finally {
+    client.disconnect();
+  }
+}
+
+async function startContainer(): Promise<{ url: string; stop: () => Promise<unknown> } | undefined> {
+  try {
+    const { RedisContainer } = await import("@testcontainers/redis");
+    const container = await new RedisContainer("redis:7-alpine").start();
+    return { url: container.getConnectionUrl(), stop: () => container.stop() };
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,70 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { freePort } from "./free-port.js";
+import { waitUntil } from "./wait-until.js";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+export type ServiceName = "root" | "socket-gateway" | "publish-api" | "worker";
+
+export interface ServiceProcess {
+  name: ServiceName;
+  port: number;
+  url: string;
+  child: ChildProcess;
+  /** Everything the process wrote, for assertions and for failure messages. */
+  output(): string;
+  exited(): boolean;
+  /** SIGTERM to the whole process group (npm and node), then waits for the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/**
+ * Starts a service the way a user would: `npm start` in the repository root (single instance)
+ * or in the service's package directory, with the given environment, on a free port.
+ */
+export async function startService(name: ServiceName, env: Record<string, string> = {}): Promise<ServiceProcess> {
+  const port = await freePort();
+  const cwd = name === "root" ? ROOT : `${ROOT}services/${name}`;
+  const child = spawn("npm", ["start", "--silent"], {
+    cwd,
+    env: { ...process.env, LOG_LEVEL: "warn", ...env, PORT: String(port), HOST: "127.0.0.1" },
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout!.on("data", (chunk) => (output += chunk));
+  child.stderr!.on("data", (chunk) => (output += chunk));
+  const exit = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const url = `http://127.0.0.1:${port}`;
+
+  const service: ServiceProcess = {
+    name,
+    port,
+    url,
+    child,
+    output: () => output,
+    exited: () => child.exitCode !== null || child.signalCode !== null,
+    async stop(signal = "SIGTERM") {
+      if (!service.exited()) {
+        try {
+          process.kill(-child.pid!, signal);
+        } catch {
+          // already gone
+        }
+      }
+      return exit;
+    },
+  };
+
+  try {
+    await waitUntil(async () => {
+      if (service.exited()) throw new Error("exited");
+      return (await fetch(`${url}/health`)).ok;
+    }, { timeoutMs: 20_000, what: `${name} /health` });
+  } catch (error) {
+    await service.stop("SIGKILL");
+    throw new Error(`${name} did not become healthy: ${(error as Error).message}\n${output}`);
+  }
+  return service;
+}
