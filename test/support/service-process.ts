@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { freePort } from "./free-port.js";
 import { waitUntil } from "./wait-until.js";
@@ -46,13 +46,7 @@ export async function startService(name: ServiceName, env: Record<string, string
     output: () => output,
     exited: () => child.exitCode !== null || child.signalCode !== null,
     async stop(signal = "SIGTERM") {
-      if (!service.exited()) {
-        try {
-          process.kill(-child.pid!, signal);
-        } catch {
-          // already gone
-        }
-      }
+      if (!service.exited()) signalService(child.pid!, signal);
       return exit;
     },
   };
@@ -67,4 +61,27 @@ export async function startService(name: ServiceName, env: Record<string, string
     throw new Error(`${name} did not become healthy: ${(error as Error).message}\n${output}`);
   }
   return service;
+}
+
+/**
+ * Signals the service's node process, not npm: npm then exits with the service's own code,
+ * which is what a graceful-shutdown assertion needs. Falls back to the whole process group.
+ */
+function signalService(groupId: number, signal: NodeJS.Signals): void {
+  let listing = "";
+  try {
+    listing = execFileSync("ps", ["-o", "pid=,args=", "-g", String(groupId)], { encoding: "utf8" });
+  } catch {
+    // the group is gone
+  }
+  const node = listing
+    .split("\n")
+    .map((line) => line.trim().split(/\s+/))
+    .find((fields) => fields[1] === "node" && fields.some((arg) => arg.endsWith("dist/main.js")));
+  try {
+    if (node && signal !== "SIGKILL") process.kill(Number(node[0]), signal);
+    else process.kill(-groupId, signal);
+  } catch {
+    // already gone
+  }
 }

@@ -21,7 +21,11 @@ guardProcess(shutdown, logger);
 const registry = createMetricsRegistry("socket-gateway");
 
 const redis = config.REDIS_ENABLED ? connectRedis() : undefined;
-const redisCheck = async () => (redis ? ((await pingRedis(redis.pub)) ? "up" : "down") : "disabled");
+// Ready only when both links work: the subscriber is what receives every publication.
+const redisCheck = async () => {
+  if (!redis) return "disabled";
+  return redis.sub.status === "ready" && (await pingRedis(redis.pub)) ? "up" : "down";
+};
 
 // Requests reach the Hono app through a closure: Socket.IO must exist before the publish app.
 const httpServer = createAdaptorServer({ fetch: (request: Request) => app.fetch(request) }) as HttpServer;

@@ -1,0 +1,129 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startRedisServer, type RedisServerProcess } from "../support/redis-server.js";
+import { startService, type ServiceProcess } from "../support/service-process.js";
+import { connectClient, type TestClient } from "../support/socket-client.js";
+import { testPrefix } from "../support/test-prefix.js";
+import { waitUntil } from "../support/wait-until.js";
+
+const KEY = "multi-instance-key";
+
+describe("multi instance: two gateways, publish-api and worker sharing Redis", () => {
+  let redis: RedisServerProcess;
+  const services: ServiceProcess[] = [];
+  const clients: TestClient[] = [];
+  let gatewayA: ServiceProcess;
+  let gatewayB: ServiceProcess;
+  let api: ServiceProcess;
+
+  beforeAll(async () => {
+    redis = await startRedisServer();
+    const env = { REDIS_URL: redis.url, REDIS_PREFIX: testPrefix("multi"), PUBLISH_API_KEYS: KEY };
+    const started = await Promise.all([
+      startService("socket-gateway", { ...env, REDIS_ENABLED: "true" }),
+      startService("socket-gateway", { ...env, REDIS_ENABLED: "true" }),
+      startService("publish-api", env),
+      startService("worker", env),
+    ]);
+    services.push(...started);
+    [gatewayA, gatewayB, api] = started as [ServiceProcess, ServiceProcess, ServiceProcess];
+    for (const service of started) {
+      await waitUntil(async () => (await fetch(`${service.url}/ready`)).ok, { what: `${service.name} /ready` });
+    }
+  });
+
+  afterAll(async () => {
+    for (const client of clients) client.close();
+    const codes = await Promise.all(services.map((service) => service.stop()));
+    await redis?.stop();
+    expect(codes).toEqual(services.map(() => 0));
+  });
+
+  const post = (path: string, body: unknown) =>
+    fetch(`${api.url}${path}`, { method: "POST", headers: { authorization: `Bearer ${KEY}` }, body: JSON.stringify(body) });
+
+  it("delivers a publish to two rooms exactly once per room to clients on both gateways", async () => {
+    const onA = await connectClient(gatewayA.url);
+    const onB = await connectClient(gatewayB.url);
+    const onlyRoomA = await connectClient(gatewayB.url);
+    const bystander = await connectClient(gatewayA.url);
+    clients.push(onA, onB, onlyRoomA, bystander);
+    await onA.subscribe(["team:red", "team:blue"]);
+    await onB.subscribe(["team:red", "team:blue"]);
+    await onlyRoomA.subscribe("team:red");
+    await bystander.subscribe("team:green");
+
+    const response = await post("/v1/publish", { rooms: ["team:red", "team:blue"], event: "score", data: { goals: 3 } });
+    expect(response.status).toBe(202);
+    const { id } = (await response.json()) as { id: string };
+
+    await waitUntil(() => onA.received.length >= 2 && onB.received.length >= 2 && onlyRoomA.received.length >= 1, {
+      what: "deliveries on both gateways",
+    });
+    // A duplicate would arrive right behind the first copy; give it time to show up.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    for (const client of [onA, onB]) {
+      expect(client.received.map((copy) => copy.meta.room).sort()).toEqual(["team:blue", "team:red"]);
+      expect(client.received.every((copy) => copy.meta.id === id && copy.event === "score")).toBe(true);
+      expect(client.received.map((copy) => copy.data)).toEqual([{ goals: 3 }, { goals: 3 }]);
+    }
+    expect(onlyRoomA.received.map((copy) => copy.meta.room)).toEqual(["team:red"]);
+    expect(bystander.received).toEqual([]);
+  });
+
+  it("skips the sockets listed in `except`", async () => {
+    const sender = await connectClient(gatewayA.url);
+    const other = await connectClient(gatewayB.url);
+    clients.push(sender, other);
+    await sender.subscribe("chat:1");
+    await other.subscribe("chat:1");
+    const response = await post("/v1/publish", { room: "chat:1", event: "message", data: "hi", except: [sender.socket.id] });
+    expect(response.status).toBe(202);
+    await waitUntil(() => other.received.length === 1, { what: "the other client's copy" });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(sender.received).toEqual([]);
+  });
+
+  it("delivers a notification delayed by 500 ms no earlier than that, and marks it completed", async () => {
+    const client = await connectClient(gatewayB.url);
+    clients.push(client);
+    await client.subscribe("reminders:9");
+    const sentAt = Date.now();
+    const response = await post("/v1/notifications", { room: "reminders:9", event: "reminder", data: { text: "stand up" }, delayMs: 500 });
+    expect(response.status).toBe(202);
+    const { jobId } = (await response.json()) as { jobId: string };
+
+    const status = async () =>
+      (await (await fetch(`${api.url}/v1/notifications/${jobId}`, { headers: { authorization: `Bearer ${KEY}` } })).json()) as {
+        state: string;
+        attemptsMade: number;
+      };
+    expect((await status()).state).toBe("delayed");
+
+    await waitUntil(() => client.received.length === 1, { what: "the delayed notification", timeoutMs: 10_000 });
+    const receivedAt = Date.now();
+    expect(receivedAt - sentAt).toBeGreaterThanOrEqual(500);
+    expect(client.received[0]).toMatchObject({ event: "reminder", data: { text: "stand up" }, meta: { room: "reminders:9" } });
+    expect(client.received[0]!.meta.ts).toBeGreaterThanOrEqual(sentAt);
+    await waitUntil(async () => (await status()).state === "completed", { what: "state completed" });
+    expect((await status()).attemptsMade).toBeGreaterThanOrEqual(1);
+  });
+
+  it("enqueues a notification with a given jobId only once", async () => {
+    const client = await connectClient(gatewayA.url);
+    clients.push(client);
+    await client.subscribe("once:1");
+    const body = { room: "once:1", event: "e", data: 1, jobId: "idempotent-1" };
+    const first = await post("/v1/notifications", body);
+    const second = await post("/v1/notifications", body);
+    expect([first.status, second.status]).toEqual([202, 202]);
+    expect(await second.json()).toEqual({ jobId: "idempotent-1" });
+    await waitUntil(() => client.received.length === 1, { what: "one notification" });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(client.received).toHaveLength(1);
+  });
+
+  it("answers 404 for an unknown notification", async () => {
+    const response = await fetch(`${api.url}/v1/notifications/does-not-exist`, { headers: { authorization: `Bearer ${KEY}` } });
+    expect(response.status).toBe(404);
+  });
+});
