@@ -14,6 +14,9 @@ export interface RedisServerProcess {
   kill(): Promise<void>;
   /** Starts it again on the same port. */
   restart(): Promise<void>;
+  /** SIGSTOP: connections stay open but nothing answers, the hardest failure to notice. */
+  freeze(): void;
+  thaw(): void;
   stop(): Promise<void>;
 }
 
@@ -42,11 +45,12 @@ export async function startRedisServer(extraArgs: string[] = []): Promise<RedisS
   async function kill() {
     const running = child;
     if (!running || running.exitCode !== null) return;
+    running.kill("SIGCONT");
     const exited = new Promise((resolve) => running.once("exit", resolve));
     running.kill("SIGKILL");
     await exited;
   }
 
   await start();
-  return { url, port, kill, restart: start, stop: kill };
+  return { url, port, kill, restart: start, freeze: () => child?.kill("SIGSTOP"), thaw: () => child?.kill("SIGCONT"), stop: kill };
 }
