@@ -6,9 +6,9 @@ export const DEV_PUBLISH_KEY = "dev-publish-key";
 /** Keys for single-instance mode: the configured ones, or in DEV_MODE the well-known dev key. */
 export function resolvePublishKeys(configured: string[], devMode: boolean, logger: Logger): string[] {
   if (configured.length > 0 || !devMode) return configured;
+  // The dev key is public (it is in the README), so it may appear in the log; real keys never do.
   logger.warn(
-    { key: DEV_PUBLISH_KEY },
-    "DEV_MODE: no PUBLISH_API_KEYS set, accepting the development key; never run this way in production",
+    `DEV_MODE: no PUBLISH_API_KEYS set, accepting the development key "${DEV_PUBLISH_KEY}"; never run this way in production`,
   );
   return [DEV_PUBLISH_KEY];
 }
