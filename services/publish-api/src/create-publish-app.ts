@@ -16,6 +16,7 @@ export interface PublishAppDeps {
   maxPayloadBytes: number;
   logger: Logger;
   now?: () => number;
+  onInternalError?: () => void;
 }
 
 // Room lists, `except` ids and JSON punctuation around `data`: the body may exceed `data` by this much.
@@ -25,7 +26,7 @@ const ENVELOPE_ALLOWANCE_BYTES = 128 * 1024;
 export function createPublishApp(deps: PublishAppDeps): Hono {
   const { publisher, notifications, maxPayloadBytes, now = Date.now } = deps;
   const app = new Hono();
-  handleErrors(app, deps.logger);
+  handleErrors(app, deps.logger, deps.onInternalError);
 
   app.use("/v1/*", requireApiKey(deps.apiKeys));
   app.use(

@@ -4,9 +4,9 @@ import { Hono } from "hono";
 import type { Server } from "node:http";
 import { loadConfigOrExit } from "@socket-server/shared/config";
 import { NOTIFICATIONS_QUEUE } from "@socket-server/shared/events";
-import { closeHttpServer, createOpsRoutes, handleErrors, listen } from "@socket-server/shared/http";
+import { closeHttpServer, countRequests, createOpsRoutes, handleErrors, listen } from "@socket-server/shared/http";
 import { createLogger } from "@socket-server/shared/logging";
-import { createMetricsRegistry } from "@socket-server/shared/metrics";
+import { createCommonMetrics, createEmfReporter, createMetricsRegistry, instrumentPublisher, trackRedisUp } from "@socket-server/shared/metrics";
 import { createPublisher, createRedisRoomEmitter } from "@socket-server/shared/publishing";
 import { createRedisClient, pingRedis } from "@socket-server/shared/redis";
 import { createShutdown, guardProcess } from "@socket-server/shared/shutdown";
@@ -31,19 +31,30 @@ queue.on("error", (error) => logger.warn({ err: error.message }, "notification q
 shutdown.add("queue", () => queue.close());
 
 const registry = createMetricsRegistry("publish-api");
+const metrics = createCommonMetrics(registry);
+trackRedisUp(registry, () => redis.status === "ready");
+if (config.METRICS_EMF) {
+  shutdown.add("emf", createEmfReporter({ registry, serviceName: config.METRICS_SERVICE_NAME ?? "publish-api" }).start());
+}
 const app = new Hono();
-handleErrors(app, logger);
+handleErrors(app, logger, () => metrics.countError("internal"));
+app.use(countRequests(metrics.httpRequests));
 app.route("/", createOpsRoutes({
   checks: async () => ({ redis: (await pingRedis(redis)) ? "up" : "down" }),
   draining: () => shutdown.draining,
   registry,
 }));
 app.route("/", createPublishApp({
-  publisher: createPublisher({ emitter: createRedisRoomEmitter({ client: redis, key: config.REDIS_PREFIX }) }),
+  publisher: instrumentPublisher(
+    createPublisher({ emitter: createRedisRoomEmitter({ client: redis, key: config.REDIS_PREFIX }) }),
+    metrics,
+    "http",
+  ),
   notifications: createBullmqNotificationQueue(queue),
   apiKeys: config.PUBLISH_API_KEYS,
   maxPayloadBytes: config.MAX_PAYLOAD_BYTES,
   logger,
+  onInternalError: () => metrics.countError("internal"),
 }));
 
 const server = createAdaptorServer({ fetch: app.fetch }) as Server;

@@ -10,12 +10,14 @@ export interface SocketServerDeps {
   /** True once shutdown began: new handshakes are refused so clients go to another instance. */
   draining: () => boolean;
   adapter?: ServerOptions["adapter"];
+  onRefused?: (code: "server_full" | "server_draining") => void;
 }
 
 // Clients only send subscribe/unsubscribe; 100 room names fit well within this.
 const MAX_CLIENT_MESSAGE_BYTES = 16 * 1024;
 
-export function createSocketServer({ httpServer, logger, maxConnections, draining, adapter }: SocketServerDeps): Server {
+export function createSocketServer(deps: SocketServerDeps): Server {
+  const { httpServer, logger, maxConnections, draining, adapter, onRefused = () => {} } = deps;
   const io = new Server(httpServer, {
     serveClient: false,
     // Compression would defeat engine.io's encode-once broadcast and costs memory per socket.
@@ -31,8 +33,12 @@ export function createSocketServer({ httpServer, logger, maxConnections, drainin
   });
 
   io.use((_socket, next) => {
-    if (draining()) return next(refusal("server_draining", "this instance is shutting down; reconnect"));
+    if (draining()) {
+      onRefused("server_draining");
+      return next(refusal("server_draining", "this instance is shutting down; reconnect"));
+    }
     if (io.of("/").sockets.size >= maxConnections) {
+      onRefused("server_full");
       return next(refusal("server_full", `this instance holds its maximum of ${maxConnections} connections; retry`));
     }
     next();

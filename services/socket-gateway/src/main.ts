@@ -5,7 +5,13 @@ import { createPublishApp } from "@socket-server/publish-api/app";
 import { loadConfigOrExit } from "@socket-server/shared/config";
 import { listen } from "@socket-server/shared/http";
 import { createLogger } from "@socket-server/shared/logging";
-import { createMetricsRegistry } from "@socket-server/shared/metrics";
+import {
+  createCommonMetrics,
+  createEmfReporter,
+  createMetricsRegistry,
+  instrumentPublisher,
+  trackRedisUp,
+} from "@socket-server/shared/metrics";
 import { createInProcessRoomEmitter, createPublisher } from "@socket-server/shared/publishing";
 import { createRedisClient, pingRedis } from "@socket-server/shared/redis";
 import { createShutdown, guardProcess } from "@socket-server/shared/shutdown";
@@ -13,12 +19,14 @@ import { GatewayConfigSchema } from "./config.js";
 import { createGatewayApp } from "./create-gateway-app.js";
 import { createSocketServer } from "./create-socket-server.js";
 import { resolvePublishKeys } from "./dev-mode.js";
+import { registerGatewayMetrics } from "./register-gateway-metrics.js";
 
 const config = loadConfigOrExit(GatewayConfigSchema, process.env, "socket-gateway");
 const logger = createLogger({ service: "socket-gateway", level: config.LOG_LEVEL });
 const shutdown = createShutdown({ logger, timeoutMs: config.SHUTDOWN_TIMEOUT_MS });
 guardProcess(shutdown, logger);
 const registry = createMetricsRegistry("socket-gateway");
+const metrics = createCommonMetrics(registry);
 
 const redis = config.REDIS_ENABLED ? connectRedis() : undefined;
 // Ready only when both links work: the subscriber is what receives every publication.
@@ -34,22 +42,37 @@ const io = createSocketServer({
   logger,
   maxConnections: config.MAX_CONNECTIONS,
   draining: () => shutdown.draining,
+  onRefused: () => metrics.countError("connection_refused"),
   ...(redis ? { adapter: createAdapter(redis.pub, redis.sub, { key: config.REDIS_PREFIX }) } : {}),
 });
+registerGatewayMetrics(registry, io);
+// Closes every socket (clients see `transport close` and reconnect elsewhere), the adapter and the HTTP server.
+shutdown.add("socket.io", () => io.close());
 
 // Single-instance mode: this process is also the publish API, emitting straight to its sockets.
 const publishApp = redis
   ? undefined
   : createPublishApp({
-      publisher: createPublisher({ emitter: createInProcessRoomEmitter(io) }),
+      publisher: instrumentPublisher(createPublisher({ emitter: createInProcessRoomEmitter(io) }), metrics, "http"),
       notifications: undefined,
       apiKeys: resolvePublishKeys(config.PUBLISH_API_KEYS, config.DEV_MODE, logger),
       maxPayloadBytes: config.MAX_PAYLOAD_BYTES,
       logger,
+      onInternalError: () => metrics.countError("internal"),
     });
-const app = createGatewayApp({ logger, registry, redisCheck, draining: () => shutdown.draining, publishApp });
-// Closes every socket (clients see `transport close` and reconnect elsewhere), the adapter and the HTTP server.
-shutdown.add("socket.io", () => io.close());
+const app = createGatewayApp({
+  logger,
+  registry,
+  requestCounter: metrics.httpRequests,
+  onInternalError: () => metrics.countError("internal"),
+  redisCheck,
+  draining: () => shutdown.draining,
+  publishApp,
+});
+
+if (config.METRICS_EMF) {
+  shutdown.add("emf", createEmfReporter({ registry, serviceName: config.METRICS_SERVICE_NAME ?? "socket-gateway" }).start());
+}
 
 const port = await listen(httpServer, config.PORT, config.HOST);
 logger.info({ port, host: config.HOST, redis: config.REDIS_ENABLED }, "socket-gateway listening");
@@ -61,5 +84,6 @@ function connectRedis() {
   shutdown.add("redis", async () => {
     await Promise.allSettled([pub.quit(), sub.quit()]);
   });
+  trackRedisUp(registry, () => pub.status === "ready" && sub.status === "ready");
   return { pub, sub };
 }

@@ -1,17 +1,18 @@
 import { createAdaptorServer } from "@hono/node-server";
-import { Worker } from "bullmq";
+import { Queue, Worker } from "bullmq";
 import { Hono } from "hono";
 import type { Server } from "node:http";
 import { loadConfigOrExit } from "@socket-server/shared/config";
 import { NOTIFICATIONS_QUEUE } from "@socket-server/shared/events";
-import { closeHttpServer, createOpsRoutes, handleErrors, listen } from "@socket-server/shared/http";
+import { closeHttpServer, countRequests, createOpsRoutes, handleErrors, listen } from "@socket-server/shared/http";
 import { createLogger } from "@socket-server/shared/logging";
-import { createMetricsRegistry } from "@socket-server/shared/metrics";
+import { createCommonMetrics, createEmfReporter, createMetricsRegistry, instrumentPublisher, trackRedisUp } from "@socket-server/shared/metrics";
 import { createPublisher, createRedisRoomEmitter } from "@socket-server/shared/publishing";
 import { createRedisClient, pingRedis } from "@socket-server/shared/redis";
 import { createShutdown, guardProcess } from "@socket-server/shared/shutdown";
 import { WorkerConfigSchema } from "./config.js";
 import { createNotificationProcessor } from "./create-notification-processor.js";
+import { registerWorkerMetrics } from "./register-worker-metrics.js";
 
 const config = loadConfigOrExit(WorkerConfigSchema, process.env, "worker");
 const logger = createLogger({ service: "worker", level: config.LOG_LEVEL });
@@ -24,7 +25,14 @@ shutdown.add("redis publish client", () => publishClient.quit());
 const queueClient = createRedisClient({ url: config.REDIS_URL, name: `${name}:queue`, role: "blocking", logger });
 shutdown.add("redis queue client", () => queueClient.quit());
 
-const publisher = createPublisher({ emitter: createRedisRoomEmitter({ client: publishClient, key: config.REDIS_PREFIX }) });
+const registry = createMetricsRegistry("worker");
+const metrics = createCommonMetrics(registry);
+trackRedisUp(registry, () => publishClient.status === "ready" && queueClient.status === "ready");
+const publisher = instrumentPublisher(
+  createPublisher({ emitter: createRedisRoomEmitter({ client: publishClient, key: config.REDIS_PREFIX }) }),
+  metrics,
+  "queue",
+);
 const worker = new Worker(NOTIFICATIONS_QUEUE, createNotificationProcessor(publisher), {
   connection: queueClient,
   prefix: config.REDIS_PREFIX,
@@ -37,9 +45,18 @@ worker.on("failed", (job, error) =>
 // Lets active jobs finish; anything unfinished at the deadline is retried by another worker.
 shutdown.add("worker", () => worker.close());
 
-const registry = createMetricsRegistry("worker");
+// Only for queue depth metrics: the worker itself never enqueues.
+const queue = new Queue(NOTIFICATIONS_QUEUE, { connection: publishClient, prefix: config.REDIS_PREFIX });
+queue.on("error", (error) => logger.warn({ err: error.message }, "notification queue error"));
+shutdown.add("queue", () => queue.close());
+registerWorkerMetrics(registry, worker, queue, metrics);
+if (config.METRICS_EMF) {
+  shutdown.add("emf", createEmfReporter({ registry, serviceName: config.METRICS_SERVICE_NAME ?? "worker" }).start());
+}
+
 const app = new Hono();
-handleErrors(app, logger);
+handleErrors(app, logger, () => metrics.countError("internal"));
+app.use(countRequests(metrics.httpRequests));
 app.route("/", createOpsRoutes({
   checks: async () => ({ redis: (await pingRedis(publishClient)) ? "up" : "down" }),
   draining: () => shutdown.draining,

@@ -47,5 +47,7 @@ export function commonEnvFields(defaultPort: number) {
       .default("socket-server"),
     LOG_LEVEL: LogLevelSchema.default("info"),
     SHUTDOWN_TIMEOUT_MS: envInteger(25_000, { min: 1 }),
+    METRICS_EMF: envBoolean(false),
+    METRICS_SERVICE_NAME: z.string().min(1).max(255).optional(),
   };
 }

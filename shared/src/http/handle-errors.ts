@@ -3,11 +3,12 @@ import type { Logger } from "pino";
 import { AppError } from "./app-error.js";
 
 /** The single place errors become responses: the contract's body, never a stack trace. */
-export function handleErrors(app: Hono<any>, logger: Logger): void {
+export function handleErrors(app: Hono<any>, logger: Logger, onInternalError: () => void = () => {}): void {
   app.notFound((c) => renderError(c, new AppError("not_found", `no route for ${c.req.method} ${c.req.path}`)));
   app.onError((error, c) => {
     if (error instanceof AppError) return renderError(c, error);
     logger.error({ err: error, path: c.req.path }, "unhandled error in route");
+    onInternalError();
     return renderError(c, new AppError("internal", "internal error"));
   });
 }

@@ -3,3 +3,4 @@ export * from "./handle-errors.js";
 export * from "./parse-json-body.js";
 export * from "./create-ops-routes.js";
 export * from "./listen.js";
+export * from "./count-requests.js";

@@ -1,0 +1,40 @@
+import { Counter, Gauge, Histogram, type Registry } from "prom-client";
+import type { Server } from "socket.io";
+import { LATENCY_BUCKETS_SECONDS, METRIC } from "@socket-server/shared/metrics";
+import { observeBroadcasts } from "./observe-broadcasts.js";
+
+/** Connections, rooms, deliveries and delivery latency of this gateway. */
+export function registerGatewayMetrics(registry: Registry, io: Server, now: () => number = Date.now): void {
+  const namespace = io.of("/");
+  new Gauge({
+    name: METRIC.connectionsActive,
+    help: "Connected Socket.IO clients of this instance",
+    registers: [registry],
+    collect() {
+      this.set(namespace.sockets.size);
+    },
+  });
+  new Gauge({
+    name: METRIC.roomsActive,
+    help: "Rooms with at least one local subscriber (a socket's own id-room not counted)",
+    registers: [registry],
+    collect() {
+      this.set(Math.max(0, namespace.adapter.rooms.size - namespace.adapter.sids.size));
+    },
+  });
+  const delivered = new Counter({
+    name: METRIC.messagesDelivered,
+    help: "Message copies written to sockets",
+    registers: [registry],
+  });
+  const latency = new Histogram({
+    name: METRIC.deliveryLatency,
+    help: "From the moment the system accepted a message to the moment this gateway finished writing it to its sockets",
+    buckets: LATENCY_BUCKETS_SECONDS,
+    registers: [registry],
+  });
+  observeBroadcasts(namespace.adapter as never, (recipients, meta) => {
+    delivered.inc(recipients);
+    if (meta && recipients > 0) latency.observe(Math.max(0, now() - meta.ts) / 1000);
+  });
+}

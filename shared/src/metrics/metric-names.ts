@@ -1,0 +1,21 @@
+/** Every metric the services expose; alerts, dashboards and EMF refer to these names. */
+export const METRIC = {
+  connectionsActive: "socket_server_connections_active",
+  roomsActive: "socket_server_rooms_active",
+  messagesDelivered: "socket_server_messages_delivered_total",
+  deliveryLatency: "socket_server_delivery_latency_seconds",
+  messagesPublished: "socket_server_messages_published_total",
+  errors: "socket_server_errors_total",
+  httpRequests: "socket_server_http_requests_total",
+  queueJobs: "socket_server_queue_jobs",
+  jobDuration: "socket_server_job_duration_seconds",
+  jobs: "socket_server_jobs_total",
+  redisUp: "socket_server_redis_up",
+} as const;
+
+/** The closed set of error kinds; never a room, user or socket id. */
+export const ERROR_KINDS = ["publish_unavailable", "internal", "job_failed", "connection_refused", "redis"] as const;
+export type ErrorKind = (typeof ERROR_KINDS)[number];
+
+/** From 1 ms to 10 s: the guide alerts at 100 ms, and a backlog shows as seconds. */
+export const LATENCY_BUCKETS_SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
