@@ -126,4 +126,31 @@ describe("multi instance: two gateways, publish-api and worker sharing Redis", (
     const response = await fetch(`${api.url}/v1/notifications/does-not-exist`, { headers: { authorization: `Bearer ${KEY}` } });
     expect(response.status).toBe(404);
   });
+
+  it("exposes the guide's figures on /metrics of every service", async () => {
+    const scrape = async (service: ServiceProcess) => {
+      const response = await fetch(`${service.url}/metrics`);
+      expect(response.headers.get("content-type")).toMatch(/^text\/plain/);
+      return response.text();
+    };
+    const value = (text: string, series: string) => {
+      const line = text.split("\n").find((candidate) => candidate.startsWith(series));
+      return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(" ") + 1));
+    };
+    const [gatewayText, apiText, workerText] = await Promise.all([scrape(gatewayA), scrape(api), scrape(services[3]!)]);
+
+    expect(value(gatewayText, 'socket_server_connections_active{service="socket-gateway"}')).toBeGreaterThan(0);
+    expect(value(gatewayText, 'socket_server_messages_delivered_total{service="socket-gateway"}')).toBeGreaterThan(0);
+    expect(value(gatewayText, 'socket_server_delivery_latency_seconds_count{service="socket-gateway"}')).toBeGreaterThan(0);
+    expect(value(gatewayText, 'socket_server_redis_up{service="socket-gateway"}')).toBe(1);
+    expect(value(apiText, 'socket_server_messages_published_total{transport="http",service="publish-api"}')).toBeGreaterThanOrEqual(2);
+    expect(value(apiText, 'socket_server_errors_total{kind="publish_unavailable",service="publish-api"}')).toBe(0);
+    expect(value(workerText, 'socket_server_messages_published_total{transport="queue",service="worker"}')).toBeGreaterThanOrEqual(2);
+    expect(value(workerText, 'socket_server_jobs_total{outcome="completed",service="worker"}')).toBeGreaterThanOrEqual(2);
+    expect(value(workerText, 'socket_server_queue_jobs{state="waiting",service="worker"}')).toBe(0);
+    // Node's process metrics come with every service.
+    for (const text of [gatewayText, apiText, workerText]) expect(text).toMatch(/^process_resident_memory_bytes\{/m);
+    // Labels come from closed sets: no room names leak into any series.
+    for (const text of [gatewayText, apiText, workerText]) expect(text).not.toMatch(/team:red|reminders:9/);
+  });
 });
