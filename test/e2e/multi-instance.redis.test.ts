@@ -25,7 +25,7 @@ describe("multi instance: two gateways, publish-api and worker sharing Redis", (
       startService("worker", env),
     ]);
     services.push(...started);
-    [gatewayA, gatewayB, api] = started as [ServiceProcess, ServiceProcess, ServiceProcess];
+    [gatewayA, gatewayB, api] = started;
     for (const service of started) {
       await waitUntil(async () => (await fetch(`${service.url}/ready`)).ok, { what: `${service.name} /ready` });
     }

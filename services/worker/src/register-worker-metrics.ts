@@ -25,6 +25,12 @@ export function registerWorkerMetrics(registry: Registry, worker: Worker, queue:
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [registry],
   });
+  const attempts = new Histogram({
+    name: METRIC.jobAttempts,
+    help: "Attempts a job took, observed when it completed or failed for good",
+    buckets: [1, 2, 3, 4, 5, 6, 8, 10],
+    registers: [registry],
+  });
   const outcomes = new Counter({
     name: METRIC.jobs,
     help: "Job attempts by outcome: completed, retried (will run again) or failed (for good)",
@@ -37,6 +43,7 @@ export function registerWorkerMetrics(registry: Registry, worker: Worker, queue:
   };
   worker.on("completed", (job) => {
     outcomes.inc({ outcome: "completed" });
+    attempts.observe(job.attemptsMade);
     observeDuration(job);
   });
   worker.on("failed", (job, error) => {
@@ -44,6 +51,9 @@ export function registerWorkerMetrics(registry: Registry, worker: Worker, queue:
     observeDuration(job);
     const final = job.attemptsMade >= (job.opts.attempts ?? 1) || error.name === "UnrecoverableError";
     outcomes.inc({ outcome: final ? "failed" : "retried" });
-    if (final) common.countError("job_failed");
+    if (final) {
+      common.countError("job_failed");
+      attempts.observe(job.attemptsMade);
+    }
   });
 }

@@ -9,6 +9,7 @@ export const METRIC = {
   httpRequests: "socket_server_http_requests_total",
   queueJobs: "socket_server_queue_jobs",
   jobDuration: "socket_server_job_duration_seconds",
+  jobAttempts: "socket_server_job_attempts",
   jobs: "socket_server_jobs_total",
   redisUp: "socket_server_redis_up",
 } as const;
