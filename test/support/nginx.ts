@@ -1,0 +1,115 @@
+import { spawn, spawnSync } from "node:child_process";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { freePort } from "./free-port.js";
+import { waitUntil } from "./wait-until.js";
+
+// deploy/nginx/nginx.conf run by the real nginx in front of real gateways. Only addresses,
+// file paths and an access log are changed: the routing under test is the file compose mounts.
+
+const CONFIG = fileURLToPath(new URL("../../deploy/nginx/nginx.conf", import.meta.url));
+
+/** nginx from PATH, or where Debian puts it (sbin is often missing from a non-root PATH). */
+function findNginx(): string {
+  for (const candidate of ["nginx", "/usr/sbin/nginx", "/usr/local/sbin/nginx"]) {
+    if (spawnSync(candidate, ["-v"], { stdio: "ignore" }).status === 0) return candidate;
+  }
+  throw new Error("nginx is not installed: this test runs the real nginx. Install it with `apt-get install nginx` (.ci/run does).");
+}
+
+/** Replaces what `pattern` matches, insisting on how many matches there are. */
+function replaceCounted(text: string, pattern: RegExp, count: number, replacement: (match: string, index: number) => string): string {
+  let seen = 0;
+  const result = text.replace(pattern, (match) => replacement(match, seen++));
+  if (seen !== count) throw new Error(`deploy/nginx/nginx.conf changed shape: expected ${count} match(es) of ${pattern}, found ${seen}`);
+  return result;
+}
+
+/**
+ * The compose config made runnable on loopback by an unprivileged nginx in `dir`: the upstream
+ * servers become the test's gateways, the listener a free port, and logs, pid and temp files
+ * move into `dir`. The access log records which gateway served each engine.io session id.
+ */
+function localConfig(source: string, dir: string, listenPort: number, gatewayPorts: number[]): string {
+  let text = replaceCounted(source, /^(\s*)server\s+socket-gateway-\d+:\d+;/gm, gatewayPorts.length, (line, index) =>
+    line.replace(/socket-gateway-\d+:\d+/, `127.0.0.1:${gatewayPorts[index]}`),
+  );
+  text = replaceCounted(text, /^(\s*)listen\s+80;/gm, 1, (line) => line.replace("80", `127.0.0.1:${listenPort}`));
+  text = replaceCounted(text, /^(\s*)error_log\s+\S+/gm, 1, (line) => line.replace(/error_log\s+\S+/, `error_log ${dir}/error.log`));
+  text = replaceCounted(text, /^(\s*)pid\s+\S+;/gm, 1, (line) => line.replace(/pid\s+\S+;/, `pid ${dir}/nginx.pid;`));
+  text = replaceCounted(text, /^(\s*)access_log\s+[^;]+;/gm, 1, (line) =>
+    line.replace(
+      /access_log\s+[^;]+;/,
+      `log_format sessions '$arg_sid|$upstream_addr|$status|$request_method|$arg_transport'; access_log ${dir}/access.log sessions;`,
+    ),
+  );
+  // Debian's nginx keeps temp files under /var/lib/nginx, which an unprivileged run cannot use.
+  const temp = ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map((kind) => `${kind}_temp_path ${dir}/${kind};`).join(" ");
+  return replaceCounted(text, /^http\s*\{/gm, 1, (line) => `${line}\n    ${temp}`);
+}
+
+export interface LogEntry {
+  sid: string;
+  upstream: string;
+  status: number;
+  method: string;
+  transport: string;
+}
+
+export interface NginxProcess {
+  url: string;
+  /** One entry per proxied request: engine.io session id, upstream, status, method, transport. */
+  readLog(): LogEntry[];
+  stop(): Promise<void>;
+}
+
+/** Starts an unprivileged nginx with the project's config in front of the given gateway ports. */
+export async function startNginx(gatewayPorts: number[]): Promise<NginxProcess> {
+  const binary = findNginx();
+  const dir = mkdtempSync(join(tmpdir(), "socket-server-nginx-"));
+  // Run as root, nginx's workers drop to an unprivileged user that must reach the temp dirs.
+  chmodSync(dir, 0o755);
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const configPath = join(dir, "nginx.conf");
+  writeFileSync(configPath, localConfig(readFileSync(CONFIG, "utf8"), dir, port, gatewayPorts));
+  // -e: the compiled-in error log path is not writable for every user, even before the config is read.
+  const child = spawn(binary, ["-p", dir, "-e", join(dir, "error.log"), "-c", configPath, "-g", "daemon off;"], {
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  child.stderr!.on("data", (chunk) => (stderr += chunk));
+
+  async function stop() {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM");
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
+      if (child.exitCode === null) child.kill("SIGKILL");
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  try {
+    await waitUntil(async () => {
+      if (child.exitCode !== null) throw new Error("nginx exited");
+      return (await fetch(`${url}/health`)).ok;
+    }, { timeoutMs: 10_000, what: "nginx to proxy /health" });
+  } catch (error) {
+    const log = existsSync(join(dir, "error.log")) ? readFileSync(join(dir, "error.log"), "utf8") : "";
+    await stop();
+    throw new Error(`nginx did not start (${(error as Error).message}):\n${stderr}\n${log}`);
+  }
+
+  const readLog = (): LogEntry[] =>
+    readFileSync(join(dir, "access.log"), "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => {
+        const [sid, upstream, status, method, transport] = line.split("|");
+        return { sid: sid!, upstream: upstream!, status: Number(status), method: method!, transport: transport! };
+      });
+  return { url, readLog, stop };
+}
