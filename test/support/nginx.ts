@@ -33,8 +33,12 @@ function replaceCounted(text: string, pattern: RegExp, count: number, replacemen
  * move into `dir`. The access log records which gateway served each engine.io session id.
  */
 function localConfig(source: string, dir: string, listenPort: number, gatewayPorts: number[]): string {
-  let text = replaceCounted(source, /^(\s*)server\s+socket-gateway-\d+:\d+;/gm, gatewayPorts.length, (line, index) =>
-    line.replace(/socket-gateway-\d+:\d+/, `127.0.0.1:${gatewayPorts[index]}`),
+  const serverLine = /^(\s*)server\s+socket-gateway-\d+:\d+;/gm;
+  const declared = source.match(serverLine)?.length ?? 0;
+  if (gatewayPorts.length > declared) throw new Error(`nginx.conf declares ${declared} gateways, the test has ${gatewayPorts.length}`);
+  // Fewer gateways than the compose file: the surplus upstream lines are dropped.
+  let text = replaceCounted(source, serverLine, declared, (line, index) =>
+    index < gatewayPorts.length ? line.replace(/socket-gateway-\d+:\d+/, `127.0.0.1:${gatewayPorts[index]}`) : "",
   );
   text = replaceCounted(text, /^(\s*)listen\s+80;/gm, 1, (line) => line.replace("80", `127.0.0.1:${listenPort}`));
   text = replaceCounted(text, /^(\s*)error_log\s+\S+/gm, 1, (line) => line.replace(/error_log\s+\S+/, `error_log ${dir}/error.log`));
