@@ -10,8 +10,12 @@ if (!existsSync(reportPath)) {
   process.exit(status || 1);
 }
 const report = JSON.parse(readFileSync(reportPath, "utf8"));
-// A file whose setup failed may count no failed test: count it once then.
-const failed = Math.max(report.numFailedTests, report.numFailedTestSuites ?? 0);
+// A file whose setup failed (a crashing beforeAll, an import error) may count no failed test:
+// it counts once. Vitest's numFailedTestSuites counts describe blocks too, so it is not used.
+const brokenFiles = report.testResults.filter(
+  (file) => file.status === "failed" && !file.assertionResults.some((test) => test.status === "failed"),
+).length;
+const failed = report.numFailedTests + brokenFiles;
 console.log(`${report.numPassedTests} passed, ${failed} failed`);
 if (report.numTotalTests === 0) {
   console.error("no test ran");
