@@ -1,10 +1,9 @@
 import { createAdaptorServer } from "@hono/node-server";
 import { Queue } from "bullmq";
-import { Hono } from "hono";
 import type { Server } from "node:http";
 import { loadConfigOrExit } from "@socket-server/shared/config";
 import { NOTIFICATIONS_QUEUE } from "@socket-server/shared/events";
-import { closeHttpServer, countRequests, createOpsRoutes, handleErrors, listen } from "@socket-server/shared/http";
+import { closeHttpServer, createOpsRoutes, createServiceApp, listen } from "@socket-server/shared/http";
 import { createLogger } from "@socket-server/shared/logging";
 import { createCommonMetrics, createEmfReporter, createMetricsRegistry, instrumentPublisher, trackRedisUp } from "@socket-server/shared/metrics";
 import { createPublisher, createRedisRoomEmitter } from "@socket-server/shared/publishing";
@@ -36,9 +35,7 @@ trackRedisUp(registry, () => redis.status === "ready");
 if (config.METRICS_EMF) {
   shutdown.add("emf", createEmfReporter({ registry, serviceName: config.METRICS_SERVICE_NAME ?? "publish-api" }).start());
 }
-const app = new Hono();
-handleErrors(app, logger, () => metrics.countError("internal"));
-app.use(countRequests(metrics.httpRequests));
+const app = createServiceApp({ logger, metrics });
 app.route("/", createOpsRoutes({
   checks: async () => ({ redis: (await pingRedis(redis)) ? "up" : "down" }),
   draining: () => shutdown.draining,

@@ -1,13 +1,13 @@
-import { Hono } from "hono";
+import type { Hono } from "hono";
 import type { Logger } from "pino";
-import type { Counter, Registry } from "prom-client";
-import { countRequests, createOpsRoutes, handleErrors, type CheckState } from "@socket-server/shared/http";
+import type { Registry } from "prom-client";
+import { createOpsRoutes, createServiceApp, type CheckState } from "@socket-server/shared/http";
+import type { CommonMetrics } from "@socket-server/shared/metrics";
 
 export interface GatewayAppDeps {
   logger: Logger;
   registry: Registry;
-  requestCounter: Counter<"route" | "status">;
-  onInternalError: () => void;
+  metrics: CommonMetrics;
   redisCheck: () => Promise<CheckState>;
   draining: () => boolean;
   /** Mounted in single-instance mode, where this process is also the publish API. */
@@ -16,9 +16,7 @@ export interface GatewayAppDeps {
 
 /** Everything the gateway answers over plain HTTP; Socket.IO takes `/socket.io/` before this. */
 export function createGatewayApp(deps: GatewayAppDeps): Hono {
-  const app = new Hono();
-  handleErrors(app, deps.logger, deps.onInternalError);
-  app.use(countRequests(deps.requestCounter));
+  const app = createServiceApp({ logger: deps.logger, metrics: deps.metrics });
   app.route("/", createOpsRoutes({ checks: async () => ({ redis: await deps.redisCheck() }), draining: deps.draining, registry: deps.registry }));
   if (deps.publishApp) app.route("/", deps.publishApp);
   return app;

@@ -63,8 +63,7 @@ const publishApp = redis
 const app = createGatewayApp({
   logger,
   registry,
-  requestCounter: metrics.httpRequests,
-  onInternalError: () => metrics.countError("internal"),
+  metrics,
   redisCheck,
   draining: () => shutdown.draining,
   publishApp,

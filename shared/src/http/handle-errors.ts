@@ -7,7 +7,7 @@ export function handleErrors(app: Hono<any>, logger: Logger, onInternalError: ()
   app.notFound((c) => renderError(c, new AppError("not_found", `no route for ${c.req.method} ${c.req.path}`)));
   app.onError((error, c) => {
     if (error instanceof AppError) return renderError(c, error);
-    logger.error({ err: error, path: c.req.path }, "unhandled error in route");
+    logger.error({ err: error, path: c.req.path, requestId: c.get("requestId") }, "unhandled error in route");
     onInternalError();
     return renderError(c, new AppError("internal", "internal error"));
   });
