@@ -35,15 +35,18 @@ export function createBullmqNotificationQueue(queue: Queue, { timeoutMs = 1000 }
     },
 
     async status(jobId) {
+      // State first, then the job: read the other way round, a job finishing in between would
+      // show a final state with the attempt counts from before it.
+      const state = toPublicState(await withTimeout(queue.getJobState(jobId), timeoutMs));
+      if (!state) return undefined;
       const job = await withTimeout(queue.getJob(jobId), timeoutMs);
       if (!job) return undefined;
-      const state = toPublicState(await withTimeout(job.getState(), timeoutMs));
-      if (!state) return undefined;
       return {
         jobId,
         state,
         attemptsMade: job.attemptsMade,
-        ...(state === "failed" && job.failedReason ? { failedReason: job.failedReason } : {}),
+        // A job waiting for its retry keeps the reason of its last failure: worth showing too.
+        ...(job.failedReason ? { failedReason: job.failedReason } : {}),
       };
     },
   };
