@@ -4,7 +4,7 @@ import { Hono } from "hono";
 import type { Server } from "node:http";
 import { loadConfigOrExit } from "@socket-server/shared/config";
 import { NOTIFICATIONS_QUEUE } from "@socket-server/shared/events";
-import { closeHttpServer, countRequests, createOpsRoutes, handleErrors, listen } from "@socket-server/shared/http";
+import { closeHttpServer, countRequests, createOpsRoutes, handleErrors, hardenHttpServer, listen } from "@socket-server/shared/http";
 import { createLogger } from "@socket-server/shared/logging";
 import { createCommonMetrics, createEmfReporter, createMetricsRegistry, instrumentPublisher, trackRedisUp } from "@socket-server/shared/metrics";
 import { createPublisher, createRedisRoomEmitter } from "@socket-server/shared/publishing";
@@ -63,6 +63,11 @@ app.route("/", createOpsRoutes({
   registry,
 }));
 const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+hardenHttpServer(server, {
+  headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT_MS,
+  requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
+  keepAliveTimeoutMs: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+});
 const port = await listen(server, config.PORT, config.HOST);
 shutdown.add("http", () => closeHttpServer(server));
 logger.info({ port, host: config.HOST, concurrency: config.WORKER_CONCURRENCY }, "worker listening");

@@ -4,3 +4,4 @@ export * from "./parse-json-body.js";
 export * from "./create-ops-routes.js";
 export * from "./listen.js";
 export * from "./count-requests.js";
+export * from "./harden-http-server.js";
