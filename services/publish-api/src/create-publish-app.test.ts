@@ -1,32 +1,13 @@
-import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import type { NotificationRequest } from "@socket-server/shared/events";
-import { createPublisher, PublishUnavailableError, type RoomDelivery } from "@socket-server/shared/publishing";
-import { createPublishApp } from "./create-publish-app.js";
+import { PublishUnavailableError } from "@socket-server/shared/publishing";
+import { KEY, publishAppFixture } from "../../../test/support/publish-app-fixture.js";
 import type { NotificationQueue } from "./notification-queue.js";
 
-const KEY = "test-key";
 const MAX_PAYLOAD_BYTES = 1000;
 
 function setup(options: { failWith?: Error; notifications?: NotificationQueue } = {}) {
-  const emitted: RoomDelivery[][] = [];
-  const app = createPublishApp({
-    publisher: createPublisher({
-      emitter: {
-        async emit(deliveries) {
-          if (options.failWith) throw options.failWith;
-          emitted.push(deliveries);
-        },
-      },
-    }),
-    notifications: options.notifications,
-    apiKeys: ["other-key", KEY],
-    maxPayloadBytes: MAX_PAYLOAD_BYTES,
-    logger: pino({ level: "silent" }),
-  });
-  const post = (path: string, body: unknown, headers: Record<string, string> = { authorization: `Bearer ${KEY}` }) =>
-    app.request(path, { method: "POST", body: typeof body === "string" ? body : JSON.stringify(body), headers });
-  return { app, emitted, post };
+  return publishAppFixture({ ...options, maxPayloadBytes: MAX_PAYLOAD_BYTES });
 }
 
 const valid = { rooms: ["orders:42", "user:7"], event: "order.updated", data: { status: "paid" } };
@@ -179,5 +160,67 @@ describe("notifications", () => {
     const { queue } = fakeQueue();
     const { app } = setup({ notifications: queue });
     expect((await app.request("/v1/notifications/known")).status).toBe(401);
+  });
+});
+
+describe("keys limited to rooms", () => {
+  const scoped = { key: "orders-key", rooms: ["orders:*", "audit"], signingSecret: undefined };
+  const auth = { authorization: "Bearer orders-key" };
+
+  function scopedSetup(notifications?: NotificationQueue) {
+    return publishAppFixture({ keys: [KEY, scoped], ...(notifications ? { notifications } : {}) });
+  }
+
+  it("publishes to rooms under the key's prefixes and to its exact rooms", async () => {
+    const { post, emitted } = scopedSetup();
+    const response = await post("/v1/publish", { rooms: ["orders:42", "audit"], event: "e", data: 1 }, auth);
+    expect(response.status).toBe(202);
+    expect(emitted.flat().map((copy) => copy.room)).toEqual(["orders:42", "audit"]);
+  });
+
+  it("answers 403 `forbidden` naming the room outside the key's scope, and emits to none of the request's rooms", async () => {
+    const { post, emitted } = scopedSetup();
+    const response = await post("/v1/publish", { rooms: ["orders:42", "invoices:1"], event: "e", data: 1 }, auth);
+    expect(response.status).toBe(403);
+    const body = (await response.json()) as { error: { code: string; message: string; issues: Array<{ path: string }> } };
+    expect(body.error.code).toBe("forbidden");
+    expect(body.error.message).toContain('"invoices:1"');
+    expect(body.error.issues.map((issue) => issue.path)).toEqual(["rooms.1"]);
+    expect(emitted).toEqual([]);
+  });
+
+  it("treats a pattern without * as an exact room, not a prefix", async () => {
+    const { post, emitted } = scopedSetup();
+    expect((await post("/v1/publish", { room: "auditor", event: "e", data: 1 }, auth)).status).toBe(403);
+    expect((await post("/v1/publish", { room: "orders", event: "e", data: 1 }, auth)).status).toBe(403);
+    expect(emitted).toEqual([]);
+  });
+
+  it("refuses a notification outside the key's scope before it is enqueued", async () => {
+    const enqueued: unknown[] = [];
+    const { post } = scopedSetup({
+      enqueue: async (request) => (enqueued.push(request), { jobId: "j" }),
+      status: async () => undefined,
+    });
+    expect((await post("/v1/notifications", { room: "user:7", event: "e", data: 1 }, auth)).status).toBe(403);
+    expect((await post("/v1/notifications", { room: "orders:1", event: "e", data: 1 }, auth)).status).toBe(202);
+    expect(enqueued).toHaveLength(1);
+  });
+
+  it("leaves a key without rooms= free to publish anywhere", async () => {
+    const { post } = scopedSetup();
+    expect((await post("/v1/publish", { room: "invoices:1", event: "e", data: 1 })).status).toBe(202);
+  });
+});
+
+describe("response headers", () => {
+  it("sends secure headers on answers and on errors", async () => {
+    const { post } = setup();
+    for (const response of [await post("/v1/publish", valid), await post("/v1/publish", valid, {})]) {
+      expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(response.headers.get("x-frame-options")).toBe("DENY");
+      expect(response.headers.get("content-security-policy")).toContain("default-src 'none'");
+      expect(response.headers.get("strict-transport-security")).toMatch(/max-age=\d+/);
+    }
   });
 });

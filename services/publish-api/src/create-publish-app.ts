@@ -1,18 +1,28 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { secureHeaders } from "hono/secure-headers";
 import type { Logger } from "pino";
+import type { PublishKeyConfig } from "@socket-server/shared/config";
 import { NotificationRequestSchema, PublishRequestSchema } from "@socket-server/shared/events";
 import { AppError, handleErrors, parseJsonBody } from "@socket-server/shared/http";
 import { PublishUnavailableError, type Publisher } from "@socket-server/shared/publishing";
 import { assertPayloadFits } from "./assert-payload-fits.js";
+import { assertRoomsAllowed } from "./assert-rooms-allowed.js";
+import type { PublishEnv } from "./caller.js";
+import type { KeyRateLimiter } from "./key-rate-limiter.js";
 import type { NotificationQueue } from "./notification-queue.js";
+import type { ReplayStore } from "./replay-store.js";
 import { requireApiKey } from "./require-api-key.js";
+import { verifySignature } from "./verify-signature.js";
 
 export interface PublishAppDeps {
   publisher: Publisher;
   /** Absent in single-instance mode: notifications need Redis. */
   notifications: NotificationQueue | undefined;
-  apiKeys: readonly string[];
+  apiKeys: readonly PublishKeyConfig[];
+  rateLimiter: KeyRateLimiter;
+  /** Remembers used signatures; only consulted for keys that sign. */
+  replayStore: ReplayStore;
   maxPayloadBytes: number;
   logger: Logger;
   now?: () => number;
@@ -23,11 +33,16 @@ export interface PublishAppDeps {
 const ENVELOPE_ALLOWANCE_BYTES = 128 * 1024;
 
 /** The `/v1` routes; the HTTP transport of the publishing use-case and of the queue. */
-export function createPublishApp(deps: PublishAppDeps): Hono {
+export function createPublishApp(deps: PublishAppDeps): Hono<PublishEnv> {
   const { publisher, notifications, maxPayloadBytes, now = Date.now } = deps;
-  const app = new Hono();
+  const app = new Hono<PublishEnv>();
   handleErrors(app, deps.logger, deps.onInternalError);
 
+  // A JSON API is never framed or rendered: the strictest policy costs nothing.
+  app.use(
+    "/v1/*",
+    secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] }, xFrameOptions: "DENY" }),
+  );
   app.use("/v1/*", requireApiKey(deps.apiKeys));
   app.use(
     "/v1/*",
@@ -38,9 +53,20 @@ export function createPublishApp(deps: PublishAppDeps): Hono {
       },
     }),
   );
+  // After the body limit (it reads the body) and before the rate limit, so requests with a bad
+  // signature cannot spend a signing key's allowance.
+  app.use("/v1/*", verifySignature({ replayStore: deps.replayStore, now }));
+  app.use("/v1/*", async (c, next) => {
+    const decision = await deps.rateLimiter.check(c.get("caller").id);
+    if (!decision.allowed) {
+      throw new AppError("rate_limited", "this key is over its request rate, retry later", { retryAfterSeconds: decision.retryAfterSeconds });
+    }
+    await next();
+  });
 
   app.post("/v1/publish", async (c) => {
     const request = await parseJsonBody(c, PublishRequestSchema);
+    assertRoomsAllowed(c.get("caller"), request.rooms);
     assertPayloadFits(request.data, maxPayloadBytes);
     const publication = await publisher.publish(request).catch(unlessPublishFailed);
     return c.json({ id: publication.id, rooms: publication.rooms }, 202);
@@ -49,6 +75,7 @@ export function createPublishApp(deps: PublishAppDeps): Hono {
   app.post("/v1/notifications", async (c) => {
     const queue = requireQueue(notifications);
     const request = await parseJsonBody(c, NotificationRequestSchema);
+    assertRoomsAllowed(c.get("caller"), request.rooms);
     assertPayloadFits(request.data, maxPayloadBytes);
     const { jobId } = await queue.enqueue(request, now()).catch(asUnavailable);
     return c.json({ jobId }, 202);

@@ -3,7 +3,7 @@ import { Queue } from "bullmq";
 import type { Server } from "node:http";
 import { loadConfigOrExit } from "@socket-server/shared/config";
 import { NOTIFICATIONS_QUEUE } from "@socket-server/shared/events";
-import { closeHttpServer, createOpsRoutes, createServiceApp, listen } from "@socket-server/shared/http";
+import { closeHttpServer, createOpsRoutes, createServiceApp, hardenHttpServer, listen } from "@socket-server/shared/http";
 import { createLogger } from "@socket-server/shared/logging";
 import { createCommonMetrics, createEmfReporter, createMetricsRegistry, instrumentPublisher, trackRedisUp } from "@socket-server/shared/metrics";
 import { createPublisher, createRedisRoomEmitter } from "@socket-server/shared/publishing";
@@ -11,16 +11,17 @@ import { createRedisClient, pingRedis } from "@socket-server/shared/redis";
 import { createShutdown, guardProcess } from "@socket-server/shared/shutdown";
 import { PublishApiConfigSchema } from "./config.js";
 import { createBullmqNotificationQueue } from "./create-bullmq-notification-queue.js";
+import { createKeyRateLimiter } from "./create-key-rate-limiter.js";
 import { createPublishApp } from "./create-publish-app.js";
+import { createRedisReplayStore } from "./create-redis-replay-store.js";
+import { describePublishKeys } from "./describe-publish-keys.js";
 
 const config = loadConfigOrExit(PublishApiConfigSchema, process.env, "publish-api");
 const logger = createLogger({ service: "publish-api", level: config.LOG_LEVEL });
 const shutdown = createShutdown({ logger, timeoutMs: config.SHUTDOWN_TIMEOUT_MS });
 guardProcess(shutdown, logger);
 
-if (config.PUBLISH_API_KEYS.length === 0) {
-  logger.warn("PUBLISH_API_KEYS is empty: every publish will be refused with 401");
-}
+describePublishKeys(config.PUBLISH_API_KEYS, logger);
 
 const redis = createRedisClient({ url: config.REDIS_URL, name: `${config.REDIS_PREFIX}:publish-api`, role: "command", logger });
 shutdown.add("redis", () => redis.quit());
@@ -49,12 +50,24 @@ app.route("/", createPublishApp({
   ),
   notifications: createBullmqNotificationQueue(queue),
   apiKeys: config.PUBLISH_API_KEYS,
+  rateLimiter: createKeyRateLimiter({
+    perSecond: config.PUBLISH_RATE_LIMIT_PER_SECOND,
+    burst: config.PUBLISH_RATE_LIMIT_BURST,
+    redis: { client: redis, prefix: config.REDIS_PREFIX },
+    onStoreError: () => metrics.countError("redis"),
+  }),
+  replayStore: createRedisReplayStore({ client: redis, prefix: config.REDIS_PREFIX }),
   maxPayloadBytes: config.MAX_PAYLOAD_BYTES,
   logger,
   onInternalError: () => metrics.countError("internal"),
 }));
 
 const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+hardenHttpServer(server, {
+  headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT_MS,
+  requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
+  keepAliveTimeoutMs: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+});
 const port = await listen(server, config.PORT, config.HOST);
 shutdown.add("http", () => closeHttpServer(server));
 logger.info({ port, host: config.HOST }, "publish-api listening");

@@ -11,7 +11,8 @@ export interface GatewayAppDeps {
   redisCheck: () => Promise<CheckState>;
   draining: () => boolean;
   /** Mounted in single-instance mode, where this process is also the publish API. */
-  publishApp?: Hono | undefined;
+  // Its context carries the authenticated caller; the gateway only mounts it.
+  publishApp?: Hono<any> | undefined;
 }
 
 /** Everything the gateway answers over plain HTTP; Socket.IO takes `/socket.io/` before this. */

@@ -2,8 +2,10 @@ import { createAdaptorServer } from "@hono/node-server";
 import { createAdapter } from "@socket.io/redis-adapter";
 import type { Server as HttpServer } from "node:http";
 import { createPublishApp } from "@socket-server/publish-api/app";
+import { createKeyRateLimiter } from "@socket-server/publish-api/key-rate-limiter";
+import { createMemoryReplayStore } from "@socket-server/publish-api/memory-replay-store";
 import { loadConfigOrExit } from "@socket-server/shared/config";
-import { listen } from "@socket-server/shared/http";
+import { hardenHttpServer, listen } from "@socket-server/shared/http";
 import { createLogger } from "@socket-server/shared/logging";
 import {
   createCommonMetrics,
@@ -37,6 +39,12 @@ const redisCheck = async () => {
 
 // Requests reach the Hono app through a closure: Socket.IO must exist before the publish app.
 const httpServer = createAdaptorServer({ fetch: (request: Request) => app.fetch(request) }) as HttpServer;
+// Covers the HTTP requests only: upgraded WebSockets and held long-polls are not cut (see the helper).
+hardenHttpServer(httpServer, {
+  headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT_MS,
+  requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
+  keepAliveTimeoutMs: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+});
 const io = createSocketServer({
   httpServer,
   logger,
@@ -56,6 +64,9 @@ const publishApp = redis
       publisher: instrumentPublisher(createPublisher({ emitter: createInProcessRoomEmitter(io) }), metrics, "http"),
       notifications: undefined,
       apiKeys: resolvePublishKeys(config.PUBLISH_API_KEYS, config.DEV_MODE, logger),
+      // One process: counts and used signatures live in its memory.
+      rateLimiter: createKeyRateLimiter({ perSecond: config.PUBLISH_RATE_LIMIT_PER_SECOND, burst: config.PUBLISH_RATE_LIMIT_BURST }),
+      replayStore: createMemoryReplayStore(),
       maxPayloadBytes: config.MAX_PAYLOAD_BYTES,
       logger,
       onInternalError: () => metrics.countError("internal"),

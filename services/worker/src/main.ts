@@ -3,7 +3,7 @@ import { Queue, Worker } from "bullmq";
 import type { Server } from "node:http";
 import { loadConfigOrExit } from "@socket-server/shared/config";
 import { NOTIFICATIONS_QUEUE } from "@socket-server/shared/events";
-import { closeHttpServer, createOpsRoutes, createServiceApp, listen } from "@socket-server/shared/http";
+import { closeHttpServer, createOpsRoutes, createServiceApp, hardenHttpServer, listen } from "@socket-server/shared/http";
 import { createLogger } from "@socket-server/shared/logging";
 import { createCommonMetrics, createEmfReporter, createMetricsRegistry, instrumentPublisher, trackRedisUp } from "@socket-server/shared/metrics";
 import { createPublisher, createRedisRoomEmitter } from "@socket-server/shared/publishing";
@@ -60,6 +60,11 @@ app.route("/", createOpsRoutes({
   registry,
 }));
 const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+hardenHttpServer(server, {
+  headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT_MS,
+  requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
+  keepAliveTimeoutMs: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+});
 const port = await listen(server, config.PORT, config.HOST);
 shutdown.add("http", () => closeHttpServer(server));
 logger.info({ port, host: config.HOST, concurrency: config.WORKER_CONCURRENCY }, "worker listening");

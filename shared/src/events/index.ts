@@ -3,3 +3,4 @@ export * from "./event-name.js";
 export * from "./publish-request.js";
 export * from "./client-protocol.js";
 export * from "./notification-job.js";
+export * from "./check-json-data.js";

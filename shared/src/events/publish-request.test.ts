@@ -84,3 +84,29 @@ describe("NotificationRequestSchema", () => {
     expect(NotificationRequestSchema.safeParse({ ...valid, jobId: "order-42-paid" }).success).toBe(true);
   });
 });
+
+describe("data that could not be delivered safely", () => {
+  const nested = (depth: number) => JSON.parse(`${"[".repeat(depth)}1${"]".repeat(depth)}`) as unknown;
+  const issuesOf = (data: unknown) => {
+    const result = PublishRequestSchema.safeParse({ ...valid, data });
+    return result.success ? [] : result.error.issues;
+  };
+
+  it("accepts data nested 64 levels deep and refuses 65, without overflowing on 100,000", () => {
+    expect(issuesOf(nested(64))).toEqual([]);
+    expect(issuesOf(nested(65))[0]!.message).toMatch(/deeper than 64/);
+    expect(issuesOf(nested(100_000))[0]!.message).toMatch(/deeper than 64/);
+  });
+
+  it('refuses an own "__proto__" key anywhere in data, naming where', () => {
+    const issues = issuesOf(JSON.parse('{"a":[{"ok":1},{"__proto__":{"polluted":true}}]}'));
+    expect(issues[0]!.path).toEqual(["data", "a", 1, "__proto__"]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('accepts "constructor" and "prototype" keys, which are ordinary when parsed', () => {
+    const data = JSON.parse('{"constructor":{"prototype":{"x":1}}}') as unknown;
+    const parsed = PublishRequestSchema.parse({ ...valid, data });
+    expect(JSON.stringify(parsed.data)).toBe(JSON.stringify(data));
+  });
+});

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { checkJsonData } from "./check-json-data.js";
 import { EventNameSchema } from "./event-name.js";
 import { RoomNameSchema } from "./room-name.js";
 
@@ -12,8 +13,15 @@ const publishFields = {
   room: RoomNameSchema.optional(),
   rooms: z.array(RoomNameSchema).min(1).max(MAX_ROOMS_PER_PUBLISH).optional(),
   event: EventNameSchema,
-  // Any JSON value; `undefined` is not JSON, so a missing `data` is refused.
-  data: z.json({ error: "required: any JSON value (null included)" }),
+  // Any JSON value; `undefined` is not JSON, so a missing `data` is refused. Checked on the raw
+  // parsed input first (see checkJsonData): the JSON schema copies objects and recurses.
+  data: z
+    .unknown()
+    .superRefine((value, ctx) => {
+      const problem = checkJsonData(value);
+      if (problem) ctx.addIssue({ code: "custom", path: problem.path, message: problem.message });
+    })
+    .pipe(z.json({ error: "required: any JSON value (null included)" })),
   except: z.array(SocketIdSchema).max(MAX_EXCEPT_PER_PUBLISH).optional(),
 };
 

@@ -5,3 +5,4 @@ export * from "./create-ops-routes.js";
 export * from "./listen.js";
 export * from "./count-requests.js";
 export * from "./create-service-app.js";
+export * from "./harden-http-server.js";

@@ -1,0 +1,50 @@
+import { pino } from "pino";
+import type { PublishKeyConfig } from "@socket-server/shared/config";
+import { createPublisher, type RoomDelivery } from "@socket-server/shared/publishing";
+import { createKeyRateLimiter } from "../../services/publish-api/src/create-key-rate-limiter.js";
+import { createMemoryReplayStore } from "../../services/publish-api/src/create-memory-replay-store.js";
+import { createPublishApp } from "../../services/publish-api/src/create-publish-app.js";
+import type { KeyRateLimiter } from "../../services/publish-api/src/key-rate-limiter.js";
+import type { NotificationQueue } from "../../services/publish-api/src/notification-queue.js";
+import type { ReplayStore } from "../../services/publish-api/src/replay-store.js";
+
+export const KEY = "test-key";
+export const OTHER_KEY = "other-key";
+
+export interface PublishAppFixtureOptions {
+  keys?: Array<string | PublishKeyConfig>;
+  failWith?: Error;
+  notifications?: NotificationQueue;
+  rateLimiter?: KeyRateLimiter;
+  replayStore?: ReplayStore;
+  maxPayloadBytes?: number;
+  now?: () => number;
+}
+
+/** A publish app with a recording emitter, as `app.request()` tests use it: no network. */
+export function publishAppFixture(options: PublishAppFixtureOptions = {}) {
+  const emitted: RoomDelivery[][] = [];
+  const keys = (options.keys ?? [OTHER_KEY, KEY]).map((entry) =>
+    typeof entry === "string" ? { key: entry, rooms: undefined, signingSecret: undefined } : entry,
+  );
+  const app = createPublishApp({
+    publisher: createPublisher({
+      emitter: {
+        async emit(deliveries) {
+          if (options.failWith) throw options.failWith;
+          emitted.push(deliveries);
+        },
+      },
+    }),
+    notifications: options.notifications,
+    apiKeys: keys,
+    rateLimiter: options.rateLimiter ?? createKeyRateLimiter({ perSecond: 0, burst: 0 }),
+    replayStore: options.replayStore ?? createMemoryReplayStore(),
+    maxPayloadBytes: options.maxPayloadBytes ?? 1000,
+    logger: pino({ level: "silent" }),
+    ...(options.now ? { now: options.now } : {}),
+  });
+  const post = (path: string, body: unknown, headers: Record<string, string> = { authorization: `Bearer ${KEY}` }) =>
+    app.request(path, { method: "POST", body: typeof body === "string" || body instanceof Uint8Array ? body : JSON.stringify(body), headers });
+  return { app, emitted, post };
+}
