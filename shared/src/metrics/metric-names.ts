@@ -11,6 +11,7 @@ export const METRIC = {
   jobDuration: "socket_server_job_duration_seconds",
   jobs: "socket_server_jobs_total",
   redisUp: "socket_server_redis_up",
+  clientsDisconnected: "socket_server_clients_disconnected_total",
 } as const;
 
 /** The closed set of error kinds; never a room, user or socket id. */
