@@ -12,6 +12,7 @@ import { createSlowConsumerGuard } from "./create-slow-consumer-guard.js";
 import type { TokenVerifier } from "./create-token-verifier.js";
 import { cutConnection } from "./cut-connection.js";
 import type { GatewaySocket } from "./gateway-socket.js";
+import { isProtocolViolation } from "./is-protocol-violation.js";
 import { limitClientEvents } from "./limit-client-events.js";
 import { registerSubscriptions } from "./register-subscriptions.js";
 import { registerTokenLifetime } from "./register-token-lifetime.js";
@@ -86,9 +87,7 @@ export function createSocketServer(deps: SocketServerDeps): Server {
     // every connection: about a third of the memory an idle socket costs.
     raw.request = null;
     raw.on("message", (data) => {
-      // Socket.IO ACK packets (type 3, binary 6) answer server emits that asked for one; this
-      // server never asks, so an ACK can only be a probe.
-      if (typeof data === "string" && (data.startsWith("3") || data.startsWith("6"))) cut(raw, "protocol_violation");
+      if (isProtocolViolation(data)) cut(raw, "protocol_violation");
     });
   });
 
@@ -129,6 +128,7 @@ export function createSocketServer(deps: SocketServerDeps): Server {
         // `io server disconnect`: the client does not reconnect on its own, unlike after a cut.
         socket.disconnect(true);
       },
+      onViolation: () => cut(socket.conn as unknown as BufferingConnection, "protocol_violation"),
     });
     registerSubscriptions(socket, { maxRooms: clients.maxRoomsPerConnection });
     registerTokenLifetime(socket, {

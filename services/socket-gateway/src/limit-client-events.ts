@@ -4,6 +4,8 @@ export interface ClientEventLimit {
   perSecond: number;
   /** Called once when a client keeps sending at twice its allowance: it is a flood, not a burst. */
   onFlood: (socket: GatewaySocket) => void;
+  /** Called for an event whose name is not a string (the parser lets numbers through). */
+  onViolation: (socket: GatewaySocket) => void;
   now?: () => number;
 }
 
@@ -15,10 +17,11 @@ const KNOWN_EVENTS = new Set(["subscribe", "unsubscribe", "auth:refresh"]);
  * the gateway does not know are answered `invalid_request` (and counted too).
  */
 export function limitClientEvents(socket: GatewaySocket, limit: ClientEventLimit): void {
-  const { perSecond, onFlood, now = Date.now } = limit;
+  const { perSecond, onFlood, onViolation, now = Date.now } = limit;
   let windowStart = 0;
   let count = 0;
   socket.use((packet, next) => {
+    if (typeof packet[0] !== "string") return onViolation(socket);
     const at = now();
     if (at - windowStart >= 1000) {
       windowStart = at;
