@@ -128,4 +128,48 @@ describe("hostile clients against one gateway", () => {
     expect(other.socket.connected).toBe(true);
     console.info(`connection flood: ${connected} of 100 connected from one address`);
   });
+
+  it("disconnects a client that stops reading while its room gets 10 MB/s, before the gateway grows by 20 MB", async () => {
+    const chunk = "x".repeat(60_000);
+    const rss = async () => (await readMetric(gateway.url, "process_resident_memory_bytes"))!;
+    const reader = await connectClient(gateway.url, { token: await token(), localAddress: "127.0.0.6" });
+    clients.push(reader);
+    await reader.subscribe("firehose");
+    // 17 publishes of 60 kB every 100 ms: about 10 MB/s.
+    const stream = async (ms: number) => {
+      const until = performance.now() + ms;
+      while (performance.now() < until) {
+        const tick = performance.now();
+        const answers = await Promise.all(Array.from({ length: 17 }, () => publish("firehose", chunk)));
+        expect(answers.every((answer) => answer.status === 202)).toBe(true);
+        await new Promise((resolve) => setTimeout(resolve, Math.max(0, 100 - (performance.now() - tick))));
+      }
+    };
+    // Warm up with the reading client alone, so the baseline includes what serving 10 MB/s costs anyway.
+    await stream(2000);
+    const baseline = await rss();
+    const slow = await openRawSocketIo(gateway.url, await token(), { localAddress: "127.0.0.6" });
+    slow.ws.send('42["subscribe","firehose"]');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Stop reading: the kernel buffers fill, then the gateway's.
+    (slow.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    const before = reader.received.length;
+    let peak = baseline;
+    const sampler = setInterval(() => void rss().then((value) => (peak = Math.max(peak, value))), 100);
+    const started = performance.now();
+    let cutAfterMs: number | undefined;
+    const watcher = setInterval(() => void cut("slow_consumer").then((count) => (cutAfterMs ??= count === 1 ? performance.now() - started : undefined)), 50);
+    try {
+      await stream(4000);
+    } finally {
+      clearInterval(sampler);
+      clearInterval(watcher);
+    }
+    expect(await cut("slow_consumer")).toBe(1);
+    expect(reader.socket.connected).toBe(true);
+    expect(reader.received.length - before).toBeGreaterThan(300);
+    const growthMb = (peak - baseline) / 1024 / 1024;
+    expect(growthMb).toBeLessThan(20);
+    console.info(`slow consumer: cut ${cutAfterMs === undefined ? "?" : Math.round(cutAfterMs)} ms after it stopped reading; gateway RSS peak ${growthMb.toFixed(1)} MB over the warm baseline`);
+  });
 });
