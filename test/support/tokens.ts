@@ -7,8 +7,8 @@ export const TEST_JWT_SECRET = "test-secret-that-is-at-least-32-characters-long"
 export interface TokenClaims {
   sub?: string;
   rooms?: string[];
-  /** Seconds from now; negative for an expired token. */
-  expiresInSeconds?: number;
+  /** Seconds from now; negative for an expired token; null for no `exp` claim. */
+  expiresInSeconds?: number | null;
   issuer?: string;
   audience?: string;
   /** Anything else to put in the payload. */
@@ -28,7 +28,8 @@ export function mintTokenWithKey(claims: TokenClaims, privateKey: CryptoKey | im
 function sign({ sub = "user-1", rooms, expiresInSeconds = 300, issuer, audience, extra = {} }: TokenClaims): SignJWT {
   const payload: Record<string, unknown> = { ...extra };
   if (rooms !== undefined) payload.rooms = rooms;
-  const jwt = new SignJWT(payload).setIssuedAt().setExpirationTime(Math.floor(Date.now() / 1000) + expiresInSeconds);
+  const jwt = new SignJWT(payload).setIssuedAt();
+  if (expiresInSeconds !== null) jwt.setExpirationTime(Math.floor(Date.now() / 1000) + expiresInSeconds);
   if (sub !== "") jwt.setSubject(sub);
   if (issuer !== undefined) jwt.setIssuer(issuer);
   if (audience !== undefined) jwt.setAudience(audience);
