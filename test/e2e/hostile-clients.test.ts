@@ -64,14 +64,15 @@ describe("hostile clients against one gateway", () => {
   it.each(malformed.map(([name, frames], index) => [name, frames, `127.0.1.${index + 1}`] as const))(
     "closes a connection that sends %s, and keeps serving others",
     async (_name, frames, localAddress) => {
-    // An address of its own: the per-address connection allowance is not what this test is about.
-    const raw = await openRawSocketIo(gateway.url, await token(), { localAddress });
-    for (const frame of frames) if (raw.isOpen()) raw.ws.send(frame);
-    if (frames[0]!.startsWith("451-")) raw.ws.send(Buffer.from([1, 2, 3]));
-    const closedWithin = await Promise.race([raw.closed.then(() => true), new Promise((resolve) => setTimeout(() => resolve(false), 3000))]);
-    expect(closedWithin, "the server closed the connection").toBe(true);
-    await expectGatewayServes(localAddress);
-  });
+      // An address of its own: the per-address connection allowance is not what this test is about.
+      const raw = await openRawSocketIo(gateway.url, await token(), { localAddress });
+      for (const frame of frames) if (raw.isOpen()) raw.ws.send(frame);
+      if (frames[0]!.startsWith("451-")) raw.ws.send(Buffer.from([1, 2, 3]));
+      const closedWithin = await Promise.race([raw.closed.then(() => true), new Promise((resolve) => setTimeout(() => resolve(false), 3000))]);
+      expect(closedWithin, "the server closed the connection").toBe(true);
+      await expectGatewayServes(localAddress);
+    },
+  );
 
   it("disconnects an emit flooder within a second while another client keeps receiving", async () => {
     const observer = await connectClient(gateway.url, { token: await token(), localAddress: "127.0.0.4" });
@@ -136,18 +137,24 @@ describe("hostile clients against one gateway", () => {
     clients.push(reader);
     await reader.subscribe("firehose");
     // 17 publishes of 60 kB every 100 ms: about 10 MB/s.
-    const stream = async (ms: number) => {
+    const stream = async (ms: number, done: () => boolean = () => false) => {
       const until = performance.now() + ms;
-      while (performance.now() < until) {
+      while (performance.now() < until && !done()) {
         const tick = performance.now();
         const answers = await Promise.all(Array.from({ length: 17 }, () => publish("firehose", chunk)));
         expect(answers.every((answer) => answer.status === 202)).toBe(true);
         await new Promise((resolve) => setTimeout(resolve, Math.max(0, 100 - (performance.now() - tick))));
       }
     };
-    // Warm up with the reading client alone, so the baseline includes what serving 10 MB/s costs anyway.
-    await stream(2000);
-    const baseline = await rss();
+    // Baseline: the peak RSS while serving the same 10 MB/s to the reading client alone, so heap
+    // churn from the load itself is not charged to the slow consumer.
+    let baseline = await rss();
+    const warmSampler = setInterval(() => void rss().then((value) => (baseline = Math.max(baseline, value))), 100);
+    try {
+      await stream(3000);
+    } finally {
+      clearInterval(warmSampler);
+    }
     const slow = await openRawSocketIo(gateway.url, await token(), { localAddress: "127.0.0.6" });
     slow.ws.send('42["subscribe","firehose"]');
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -160,16 +167,20 @@ describe("hostile clients against one gateway", () => {
     let cutAfterMs: number | undefined;
     const watcher = setInterval(() => void cut("slow_consumer").then((count) => (cutAfterMs ??= count === 1 ? performance.now() - started : undefined)), 50);
     try {
-      await stream(4000);
+      // Until half a second after the cut: what the slow client cost, not drift of a long run.
+      await stream(5000, () => cutAfterMs !== undefined && performance.now() - started > cutAfterMs + 500);
     } finally {
       clearInterval(sampler);
       clearInterval(watcher);
     }
+    const growthMb = (peak - baseline) / 1024 / 1024;
+    console.info(
+      `slow consumer: cut ${cutAfterMs === undefined ? "?" : Math.round(cutAfterMs)} ms after it stopped reading; ` +
+        `gateway RSS peak ${growthMb.toFixed(1)} MB over the peak while serving the same load to readers only`,
+    );
     expect(await cut("slow_consumer")).toBe(1);
     expect(reader.socket.connected).toBe(true);
-    expect(reader.received.length - before).toBeGreaterThan(300);
-    const growthMb = (peak - baseline) / 1024 / 1024;
+    expect(reader.received.length - before).toBeGreaterThan(100);
     expect(growthMb).toBeLessThan(20);
-    console.info(`slow consumer: cut ${cutAfterMs === undefined ? "?" : Math.round(cutAfterMs)} ms after it stopped reading; gateway RSS peak ${growthMb.toFixed(1)} MB over the warm baseline`);
   });
 });

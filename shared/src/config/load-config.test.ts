@@ -29,6 +29,7 @@ describe("loadConfig", () => {
       REDIS_PREFIX: "socket-server",
       LOG_LEVEL: "info",
       SHUTDOWN_TIMEOUT_MS: 25_000,
+      METRICS_EMF: false,
       REDIS_ENABLED: false,
       MAX_CONNECTIONS: 10_000,
       PUBLISH_API_KEYS: [],
