@@ -49,7 +49,9 @@ function environmentOf(service: ComposeService): Record<string, string> {
   return Object.fromEntries(
     Object.entries(service.environment ?? {}).map(([key, value]) => [
       key,
-      String(value).replace(/\$\{(\w+):\?[^}]*\}/g, "operator-supplied"),
+      String(value)
+        .replace(/\$\{(\w+):\?[^}]*\}/g, "operator-supplied-value-long-enough-for-a-secret")
+        .replace(/\$\{(\w+):-([^}]*)\}/g, "$2"),
     ]),
   );
 }
@@ -149,6 +151,15 @@ describe("docker-compose.yml", () => {
       const grace = durationMs(app.service.stop_grace_period ?? "10s");
       expect(grace, app.name).toBeGreaterThan(configOf(app).SHUTDOWN_TIMEOUT_MS);
     }
+  });
+
+  it("refuses to start gateways without a JWT_SECRET for client tokens", () => {
+    for (const { name, service } of gateways) expect(service.environment?.JWT_SECRET, name).toMatch(/^\$\{JWT_SECRET:\?.+\}$/);
+  });
+
+  it("gives gateways the client address nginx forwards, so per-address limits see clients, not nginx", () => {
+    const header = /proxy_set_header\s+(\S+)\s+\$remote_addr;/i.exec(nginx)?.[1]?.toLowerCase();
+    for (const { name, service } of gateways) expect(service.environment?.CLIENT_IP_HEADER, name).toBe(header);
   });
 
   it("refuses to start publish-api without PUBLISH_API_KEYS", () => {

@@ -89,14 +89,26 @@ function evaluate(value: unknown): string {
   throw new Error(`cannot evaluate ${JSON.stringify(value)}`);
 }
 
-/** What the gateway would boot with in this task: REDIS_URL arrives from Secrets Manager. */
+// Stand-ins for what Secrets Manager hands the task; a secret the test does not know fails it.
+const SECRET_STAND_INS: Record<string, string> = {
+  REDIS_URL: "rediss://user:secret@redis.example:6379",
+  JWT_SECRET: "a-stand-in-secret-of-at-least-32-characters",
+};
+
+/** What the gateway would boot with in this task: its environment plus its secrets. */
 function gatewayEnvironment(): Record<string, string> {
-  const env: Record<string, string> = { REDIS_URL: "rediss://user:secret@redis.example:6379" };
+  const env: Record<string, string> = {};
+  for (const { Name } of container.Secrets as Array<{ Name: string }>) {
+    const standIn = SECRET_STAND_INS[Name];
+    if (standIn === undefined) throw new Error(`no stand-in for the secret ${Name}`);
+    env[Name] = standIn;
+  }
   for (const { Name, Value } of container.Environment as Array<{ Name: string; Value: unknown }>) env[Name] = evaluate(Value);
   return env;
 }
+// Parsing with the schema proves the task boots: a gateway without a token setting refuses to.
 const gatewayConfig = GatewayConfigSchema.parse(gatewayEnvironment());
-const defaults = GatewayConfigSchema.parse({});
+const defaults = GatewayConfigSchema.parse({ JWT_SECRET: SECRET_STAND_INS.JWT_SECRET });
 
 // The gateway keeps Socket.IO's heartbeat defaults; read them from Socket.IO itself.
 function socketIoHeartbeat(): { pingInterval: number; pingTimeout: number } {
@@ -195,8 +207,16 @@ describe("deploy/aws/socket-gateway.yml", () => {
     // The CloudWatch dashboard has nothing to show without the EMF lines.
     expect(gatewayConfig.METRICS_EMF).toBe(true);
     // The URL carries credentials: it must come from a secret, never a plain variable.
-    expect((container.Environment as Array<{ Name: string }>).map(({ Name }) => Name)).not.toContain("REDIS_URL");
-    expect(container.Secrets).toEqual([{ Name: "REDIS_URL", ValueFrom: expect.anything() }]);
+    // The URL carries credentials and the JWT key signs every client's access: secrets, never plain variables.
+    const plain = (container.Environment as Array<{ Name: string }>).map(({ Name }) => Name);
+    expect(plain).not.toContain("REDIS_URL");
+    expect(plain).not.toContain("JWT_SECRET");
+    expect(container.Secrets).toEqual([
+      { Name: "REDIS_URL", ValueFrom: expect.anything() },
+      { Name: "JWT_SECRET", ValueFrom: expect.anything() },
+    ]);
+    // Clients are verified, not admitted anonymously.
+    expect(gatewayConfig.ALLOW_ANONYMOUS).toBe(false);
   });
 
   it("raises the open-file limit to 65535 as the guide advises", () => {

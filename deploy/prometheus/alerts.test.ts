@@ -75,7 +75,7 @@ describe("deploy/prometheus/alerts.yml", () => {
 
   it("alerts when a gateway reaches its default MAX_CONNECTIONS, the guide's 10,000", () => {
     const { query, operator, threshold } = rule("SocketServerConnectionsAtLimit");
-    expect(threshold).toBe(GatewayConfigSchema.parse({}).MAX_CONNECTIONS);
+    expect(threshold).toBe(GatewayConfigSchema.parse({ ALLOW_ANONYMOUS: "true" }).MAX_CONNECTIONS);
     expect(threshold).toBe(10_000);
     // The gateway never holds more than its cap, so "greater than" could never fire.
     expect(operator).toBe(">=");

@@ -21,6 +21,7 @@ const types: Record<keyof typeof METRIC, MetricType> = {
   jobAttempts: "histogram",
   jobs: "counter",
   redisUp: "gauge",
+  clientsDisconnected: "counter",
 };
 
 export const applicationMetrics: Record<string, MetricType> = Object.fromEntries(

@@ -3,8 +3,11 @@ import { startRedisServer, type RedisServerProcess } from "../support/redis-serv
 import { startService, type ServiceProcess } from "../support/service-process.js";
 import { connectClient, type TestClient } from "../support/socket-client.js";
 import { testPrefix } from "../support/test-prefix.js";
+import { mintToken, TEST_JWT_SECRET } from "../support/tokens.js";
 import { waitUntil } from "../support/wait-until.js";
 
+// Every room granted: these tests are about delivery; access rules have their own tests.
+const clientToken = () => mintToken({ sub: "fleet-tester", rooms: ["*"] });
 const KEY = "multi-instance-key";
 
 describe("multi instance: two gateways, publish-api and worker sharing Redis", () => {
@@ -18,9 +21,10 @@ describe("multi instance: two gateways, publish-api and worker sharing Redis", (
   beforeAll(async () => {
     redis = await startRedisServer();
     const env = { REDIS_URL: redis.url, REDIS_PREFIX: testPrefix("multi"), PUBLISH_API_KEYS: KEY };
+    const gatewayEnv = { ...env, REDIS_ENABLED: "true", JWT_SECRET: TEST_JWT_SECRET };
     const started = await Promise.all([
-      startService("socket-gateway", { ...env, REDIS_ENABLED: "true" }),
-      startService("socket-gateway", { ...env, REDIS_ENABLED: "true" }),
+      startService("socket-gateway", gatewayEnv),
+      startService("socket-gateway", gatewayEnv),
       startService("publish-api", env),
       startService("worker", env),
     ]);
@@ -42,10 +46,10 @@ describe("multi instance: two gateways, publish-api and worker sharing Redis", (
     fetch(`${api.url}${path}`, { method: "POST", headers: { authorization: `Bearer ${KEY}` }, body: JSON.stringify(body) });
 
   it("delivers a publish to two rooms exactly once per room to clients on both gateways", async () => {
-    const onA = await connectClient(gatewayA.url);
-    const onB = await connectClient(gatewayB.url);
-    const onlyRoomA = await connectClient(gatewayB.url);
-    const bystander = await connectClient(gatewayA.url);
+    const onA = await connectClient(gatewayA.url, { token: await clientToken() });
+    const onB = await connectClient(gatewayB.url, { token: await clientToken() });
+    const onlyRoomA = await connectClient(gatewayB.url, { token: await clientToken() });
+    const bystander = await connectClient(gatewayA.url, { token: await clientToken() });
     clients.push(onA, onB, onlyRoomA, bystander);
     await onA.subscribe(["team:red", "team:blue"]);
     await onB.subscribe(["team:red", "team:blue"]);
@@ -71,8 +75,8 @@ describe("multi instance: two gateways, publish-api and worker sharing Redis", (
   });
 
   it("skips the sockets listed in `except`", async () => {
-    const sender = await connectClient(gatewayA.url);
-    const other = await connectClient(gatewayB.url);
+    const sender = await connectClient(gatewayA.url, { token: await clientToken() });
+    const other = await connectClient(gatewayB.url, { token: await clientToken() });
     clients.push(sender, other);
     await sender.subscribe("chat:1");
     await other.subscribe("chat:1");
@@ -84,7 +88,7 @@ describe("multi instance: two gateways, publish-api and worker sharing Redis", (
   });
 
   it("delivers a notification delayed by 500 ms no earlier than that, and marks it completed", async () => {
-    const client = await connectClient(gatewayB.url);
+    const client = await connectClient(gatewayB.url, { token: await clientToken() });
     clients.push(client);
     await client.subscribe("reminders:9");
     const sentAt = Date.now();
@@ -109,7 +113,7 @@ describe("multi instance: two gateways, publish-api and worker sharing Redis", (
   });
 
   it("enqueues a notification with a given jobId only once", async () => {
-    const client = await connectClient(gatewayA.url);
+    const client = await connectClient(gatewayA.url, { token: await clientToken() });
     clients.push(client);
     await client.subscribe("once:1");
     const body = { room: "once:1", event: "e", data: 1, jobId: "idempotent-1" };

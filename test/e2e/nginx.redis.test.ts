@@ -4,6 +4,7 @@ import { startRedisServer, type RedisServerProcess } from "../support/redis-serv
 import { startService, type ServiceProcess } from "../support/service-process.js";
 import { connectClient, type TestClient } from "../support/socket-client.js";
 import { testPrefix } from "../support/test-prefix.js";
+import { ANONYMOUS_GATEWAY_ENV } from "../support/tokens.js";
 import { waitUntil } from "../support/wait-until.js";
 
 const KEY = "nginx-e2e-key";
@@ -40,7 +41,7 @@ describe("nginx from deploy/nginx/nginx.conf in front of three gateways sharing 
     // A short shutdown deadline keeps the teardown bounded even if a drain hangs.
     const env = { REDIS_URL: redis.url, REDIS_PREFIX: testPrefix("nginx"), PUBLISH_API_KEYS: KEY, SHUTDOWN_TIMEOUT_MS: "5000" };
     const results = await Promise.allSettled([
-      ...[1, 2, 3].map(() => startService("socket-gateway", { ...env, REDIS_ENABLED: "true" })),
+      ...[1, 2, 3].map(() => startService("socket-gateway", { ...ANONYMOUS_GATEWAY_ENV, ...env, REDIS_ENABLED: "true" })),
       startService("publish-api", env),
     ]);
     // Keep whatever did start, so afterAll stops it even when another failed.

@@ -3,6 +3,7 @@ import { startRedisServer, type RedisServerProcess } from "../support/redis-serv
 import { startService, type ServiceProcess } from "../support/service-process.js";
 import { connectClient, type TestClient } from "../support/socket-client.js";
 import { testPrefix } from "../support/test-prefix.js";
+import { ANONYMOUS_GATEWAY_ENV } from "../support/tokens.js";
 import { waitUntil } from "../support/wait-until.js";
 
 const KEY = "retry-key";
@@ -59,7 +60,7 @@ describe("a queued notification while no gateway listens", () => {
     }, { what: "a failed first attempt" });
     expect(retrying.state).not.toBe("completed");
 
-    const gateway = await startService("socket-gateway", { ...env, REDIS_ENABLED: "true" });
+    const gateway = await startService("socket-gateway", { ...ANONYMOUS_GATEWAY_ENV, ...env, REDIS_ENABLED: "true" });
     services.push(gateway);
     client = await connectClient(gateway.url);
     await client.subscribe("late:1");

@@ -5,6 +5,7 @@ import { ERROR_STATUS } from "@socket-server/shared/http";
 import { rawBody } from "../support/publish-request-arbitraries.js";
 import { startService, type ServiceProcess } from "../support/service-process.js";
 import { deleteKeys, testPrefix } from "../support/test-prefix.js";
+import { ANONYMOUS_GATEWAY_ENV } from "../support/tokens.js";
 import { waitUntil } from "../support/wait-until.js";
 
 const KEY = "fuzz-process-key-0123456789";
@@ -38,7 +39,7 @@ describe("fuzzing a real publish-api process", () => {
       PUBLISH_RATE_LIMIT_PER_SECOND: "0",
       MAX_PAYLOAD_BYTES: "1000",
     };
-    [api, gateway] = await Promise.all([startService("publish-api", env), startService("socket-gateway", { ...env, REDIS_ENABLED: "true" })]);
+    [api, gateway] = await Promise.all([startService("publish-api", env), startService("socket-gateway", { ...ANONYMOUS_GATEWAY_ENV, ...env, REDIS_ENABLED: "true" })]);
     await waitUntil(async () => (await fetch(`${gateway.url}/ready`)).ok, { what: "gateway ready" });
   });
 

@@ -6,6 +6,7 @@ import { startRedisServer, type RedisServerProcess } from "../support/redis-serv
 import { startService, type ServiceProcess } from "../support/service-process.js";
 import { connectClient, type TestClient } from "../support/socket-client.js";
 import { testPrefix } from "../support/test-prefix.js";
+import { ANONYMOUS_GATEWAY_ENV } from "../support/tokens.js";
 import { waitUntil } from "../support/wait-until.js";
 
 const PASSWORD = "s3cret/with@reserved:chars";
@@ -48,7 +49,7 @@ describe("Redis with a password, and publish-api as the least-privilege user of 
     const common = { REDIS_PREFIX: prefix, PUBLISH_API_KEYS: `${KEY}, ${SIGNER.key} signing-secret=${SIGNER.secret}`, PUBLISH_RATE_LIMIT_PER_SECOND: "5", PUBLISH_RATE_LIMIT_BURST: "0" };
     services.push(
       ...(await Promise.all([
-        startService("socket-gateway", { ...common, REDIS_URL: authenticated, REDIS_ENABLED: "true" }),
+        startService("socket-gateway", { ...ANONYMOUS_GATEWAY_ENV, ...common, REDIS_URL: authenticated, REDIS_ENABLED: "true" }),
         startService("publish-api", { ...common, REDIS_URL: asPublisher }),
         startService("worker", { ...common, REDIS_URL: authenticated }),
       ])),

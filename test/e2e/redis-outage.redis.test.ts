@@ -3,8 +3,11 @@ import { startRedisServer, type RedisServerProcess } from "../support/redis-serv
 import { startService, type ServiceProcess } from "../support/service-process.js";
 import { connectClient, type TestClient } from "../support/socket-client.js";
 import { testPrefix } from "../support/test-prefix.js";
+import { mintToken, TEST_JWT_SECRET } from "../support/tokens.js";
 import { waitUntil } from "../support/wait-until.js";
 
+// Every room granted: these tests are about delivery; access rules have their own tests.
+const clientToken = () => mintToken({ sub: "fleet-tester", rooms: ["*"] });
 const KEY = "outage-key";
 const RATE_PER_SECOND = 100;
 const PUBLISH_FOR_MS = 3000;
@@ -25,12 +28,13 @@ describe("a Redis outage while publishing", () => {
   beforeAll(async () => {
     redis = await startRedisServer();
     const env = { REDIS_URL: redis.url, REDIS_PREFIX: testPrefix("outage"), PUBLISH_API_KEYS: KEY };
+    const gatewayEnv = { ...env, REDIS_ENABLED: "true", JWT_SECRET: TEST_JWT_SECRET };
     [gateway, api] = await Promise.all([
-      startService("socket-gateway", { ...env, REDIS_ENABLED: "true" }),
+      startService("socket-gateway", gatewayEnv),
       startService("publish-api", env),
     ]);
     await waitUntil(async () => (await fetch(`${gateway.url}/ready`)).ok, { what: "gateway ready" });
-    client = await connectClient(gateway.url);
+    client = await connectClient(gateway.url, { token: await clientToken() });
     await client.subscribe("outage");
   });
 

@@ -75,6 +75,10 @@ describe("single instance (root npm start, no Redis)", () => {
     expect(watcher.received.map((copy) => copy.data)).toEqual([2]);
   });
 
+  it("admits the README's anonymous client only because of DEV_MODE, and says so in its log", () => {
+    expect(server.output()).toMatch(/DEV_MODE: no JWT_SECRET, JWT_PUBLIC_KEY or JWKS_URL set, so any client may read any room/);
+  });
+
   it("answers notifications with 503 explaining they need Redis", async () => {
     const response = await fetch(`${server.url}/v1/notifications`, {
       method: "POST",

@@ -3,6 +3,7 @@ import { startService, type ServiceProcess } from "../support/service-process.js
 import { slowloris, type SlowlorisResult } from "../support/slowloris.js";
 import { connectClient, type TestClient } from "../support/socket-client.js";
 import { deleteKeys, testPrefix } from "../support/test-prefix.js";
+import { ANONYMOUS_GATEWAY_ENV } from "../support/tokens.js";
 import { waitUntil } from "../support/wait-until.js";
 
 const KEY = "slowloris-test-key-0123456789";
@@ -44,7 +45,7 @@ describe("slowloris: connections trickling headers are closed by the timeout whi
   beforeAll(async () => {
     [api, gateway] = await Promise.all([
       startService("publish-api", { ...timeouts, REDIS_URL: redisUrl, REDIS_PREFIX: prefix, PUBLISH_API_KEYS: KEY }),
-      startService("socket-gateway", { ...timeouts, PUBLISH_API_KEYS: KEY }),
+      startService("socket-gateway", { ...ANONYMOUS_GATEWAY_ENV, ...timeouts, PUBLISH_API_KEYS: KEY }),
     ]);
   });
 

@@ -1,7 +1,39 @@
-import type { Server as HttpServer } from "node:http";
+import type { IncomingMessage, Server as HttpServer } from "node:http";
 import { Server, type ServerOptions } from "socket.io";
 import type { Logger } from "pino";
+import type { BufferingConnection } from "./buffered-bytes.js";
+import { clientAddress } from "./client-address.js";
+import { userRoom } from "./client-identity.js";
+import type { ClientAuthenticator } from "./create-client-authenticator.js";
+import { createConnectionRateLimiter } from "./create-connection-rate-limiter.js";
+import { createHandshakeGuard, type Admission, type RefusalCode } from "./create-handshake-guard.js";
+import { createOriginCheck } from "./create-origin-check.js";
+import { createSlowConsumerGuard } from "./create-slow-consumer-guard.js";
+import type { TokenVerifier } from "./create-token-verifier.js";
+import { cutConnection } from "./cut-connection.js";
+import type { GatewaySocket } from "./gateway-socket.js";
+import { isProtocolViolation } from "./is-protocol-violation.js";
+import { limitClientEvents } from "./limit-client-events.js";
 import { registerSubscriptions } from "./register-subscriptions.js";
+import { registerTokenLifetime } from "./register-token-lifetime.js";
+
+/** Who may connect and what one client may cost; see docs/security.md. */
+export interface ClientPolicy {
+  authenticate: ClientAuthenticator;
+  /** For `auth:refresh`; absent when the gateway verifies no tokens. */
+  verifyToken: TokenVerifier | undefined;
+  /** Browser origins allowed; `*` = any; empty = none (clients without an Origin header always may). */
+  corsOrigins: readonly string[];
+  /** Header a trusted proxy puts the client's address in; absent = the TCP peer. */
+  clientIpHeader?: string | undefined;
+  maxRoomsPerConnection: number;
+  eventsPerSecond: number;
+  connectionsPerSecondPerIp: number;
+  slowConsumerMaxBytes: number;
+  expiryGraceMs: number;
+}
+
+export type CutReason = "slow_consumer" | "event_flood" | "token_expired" | "protocol_violation";
 
 export interface SocketServerDeps {
   httpServer: HttpServer;
@@ -9,50 +41,118 @@ export interface SocketServerDeps {
   maxConnections: number;
   /** True once shutdown began: new handshakes are refused so clients go to another instance. */
   draining: () => boolean;
+  clients: ClientPolicy;
   adapter?: ServerOptions["adapter"];
-  onRefused?: (code: "server_full" | "server_draining") => void;
+  onRefused?: (code: RefusalCode) => void;
+  onCut?: (reason: CutReason) => void;
 }
 
-// Clients only send subscribe/unsubscribe; 100 room names fit well within this.
+// Clients only send subscribe/unsubscribe/auth:refresh; 100 room names or a token fit well within this.
 const MAX_CLIENT_MESSAGE_BYTES = 16 * 1024;
+// At 10 MB/s into one room a slow client overshoots the cap by at most about 1 MB between sweeps.
+const SLOW_CONSUMER_SWEEP_MS = 100;
+
+interface EngineConnection extends BufferingConnection {
+  request: IncomingMessage | null;
+  on(event: "message", listener: (data: unknown) => void): void;
+  close(discard?: boolean): void;
+}
 
 export function createSocketServer(deps: SocketServerDeps): Server {
-  const { httpServer, logger, maxConnections, draining, adapter, onRefused = () => {} } = deps;
+  const { httpServer, logger, maxConnections, draining, adapter, clients, onRefused = () => {}, onCut = () => {} } = deps;
+  const any = clients.corsOrigins.includes("*");
   const io = new Server(httpServer, {
     serveClient: false,
     // Compression would defeat engine.io's encode-once broadcast and costs memory per socket.
     perMessageDeflate: false,
     maxHttpBufferSize: MAX_CLIENT_MESSAGE_BYTES,
+    // An engine.io connection that has not completed a handshake after this is closed (default 45 s).
+    connectTimeout: 10_000,
+    allowRequest: createOriginCheck(clients.corsOrigins),
+    ...(clients.corsOrigins.length > 0 ? { cors: { origin: any ? "*" : [...clients.corsOrigins] } } : {}),
     ...(adapter ? { adapter } : {}),
   });
 
-  // The handshake request (headers, buffers) would otherwise stay referenced for the life of
-  // every connection: about a third of the memory an idle socket costs.
-  io.engine.on("connection", (raw: { request: unknown }) => {
+  const cut = (conn: BufferingConnection, reason: CutReason) => {
+    onCut(reason);
+    cutConnection(conn);
+  };
+  const rateLimit = createConnectionRateLimiter({ perSecond: clients.connectionsPerSecondPerIp });
+  const admissions = new WeakMap<object, Promise<Admission>>();
+
+  io.engine.on("connection", (raw: EngineConnection) => {
+    // Counted per engine.io connection, so connections that never complete a handshake count too.
+    admissions.set(raw, rateLimit(raw.request ? clientAddress(raw.request, clients.clientIpHeader) : "unknown"));
+    // The handshake request (headers, buffers) would otherwise stay referenced for the life of
+    // every connection: about a third of the memory an idle socket costs.
     raw.request = null;
+    raw.on("message", (data) => {
+      if (isProtocolViolation(data)) cut(raw, "protocol_violation");
+    });
   });
 
-  io.use((_socket, next) => {
-    if (draining()) {
-      onRefused("server_draining");
-      return next(refusal("server_draining", "this instance is shutting down; reconnect"));
+  const handshaking = new WeakSet<object>();
+  const guard = createHandshakeGuard({
+    authenticate: clients.authenticate,
+    admission: (socket) => admissions.get(socket.conn) ?? Promise.resolve({ ok: true }),
+    draining,
+    maxConnections,
+    connected: () => io.of("/").sockets.size,
+    onRefused: (code, socket) => {
+      onRefused(code);
+      // Without this the refused engine.io connection lingers until `connectTimeout`. The
+      // CONNECT_ERROR packet is written on the next tick; close once it is on its way.
+      setImmediate(() => socket.conn.close());
+    },
+  });
+  io.use((socket, next) => {
+    // Socket.IO starts a second handshake if a CONNECT arrives while the first one awaits its
+    // token check; that would put two sockets on one connection past MAX_CONNECTIONS.
+    if (handshaking.has(socket.conn)) {
+      cut(socket.conn as unknown as BufferingConnection, "protocol_violation");
+      return next(new Error("one handshake per connection"));
     }
-    if (io.of("/").sockets.size >= maxConnections) {
-      onRefused("server_full");
-      return next(refusal("server_full", `this instance holds its maximum of ${maxConnections} connections; retry`));
-    }
-    next();
+    handshaking.add(socket.conn);
+    void guard(socket as GatewaySocket, next);
   });
 
-  io.on("connection", (socket) => {
-    registerSubscriptions(socket);
-    logger.debug({ socketId: socket.id }, "client connected");
+  io.on("connection", (raw) => {
+    const socket = raw as GatewaySocket;
+    const { sub } = socket.data.identity;
+    if (sub !== undefined) void socket.join(userRoom(sub));
+    socket.on("disconnect", () => handshaking.delete(socket.conn));
+    limitClientEvents(socket, {
+      perSecond: clients.eventsPerSecond,
+      onFlood: () => {
+        onCut("event_flood");
+        // `io server disconnect`: the client does not reconnect on its own, unlike after a cut.
+        socket.disconnect(true);
+      },
+      onViolation: () => cut(socket.conn as unknown as BufferingConnection, "protocol_violation"),
+    });
+    registerSubscriptions(socket, { maxRooms: clients.maxRoomsPerConnection });
+    registerTokenLifetime(socket, {
+      verifyToken: clients.verifyToken,
+      graceMs: clients.expiryGraceMs,
+      // A transport close, so the client reconnects and its `auth` callback fetches a fresh token.
+      onExpired: () => {
+        onCut("token_expired");
+        socket.conn.close();
+      },
+    });
+    logger.debug({ socketId: socket.id, sub }, "client connected");
   });
+
+  const guardSlow = createSlowConsumerGuard({
+    connections: () => (io.engine as unknown as { clients: Record<string, BufferingConnection> }).clients,
+    maxBytes: clients.slowConsumerMaxBytes,
+    intervalMs: SLOW_CONSUMER_SWEEP_MS,
+    onSlow: (conn, bytes) => {
+      logger.warn({ bufferedBytes: bytes }, "slow consumer disconnected");
+      cut(conn, "slow_consumer");
+    },
+  });
+  httpServer.once("close", guardSlow.stop);
 
   return io;
-}
-
-/** A handshake refusal the client sees as `connect_error` with `err.data.code`. */
-function refusal(code: string, message: string): Error {
-  return Object.assign(new Error(message), { data: { code, retryable: true, retryAfterMs: 1000 } });
 }

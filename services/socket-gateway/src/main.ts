@@ -20,8 +20,10 @@ import { createShutdown, guardProcess } from "@socket-server/shared/shutdown";
 import { GatewayConfigSchema } from "./config.js";
 import { createGatewayApp } from "./create-gateway-app.js";
 import { createSocketServer } from "./create-socket-server.js";
+import { createClientAuthenticator } from "./create-client-authenticator.js";
 import { resolvePublishKeys } from "./dev-mode.js";
 import { registerGatewayMetrics } from "./register-gateway-metrics.js";
+import { resolveClientAccess } from "./resolve-client-access.js";
 
 const config = loadConfigOrExit(GatewayConfigSchema, process.env, "socket-gateway");
 const logger = createLogger({ service: "socket-gateway", level: config.LOG_LEVEL });
@@ -45,15 +47,28 @@ hardenHttpServer(httpServer, {
   requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
   keepAliveTimeoutMs: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
 });
+const access = resolveClientAccess(config, logger);
 const io = createSocketServer({
   httpServer,
   logger,
   maxConnections: config.MAX_CONNECTIONS,
   draining: () => shutdown.draining,
+  clients: {
+    authenticate: createClientAuthenticator(access),
+    verifyToken: access.verifyToken,
+    corsOrigins: access.corsOrigins,
+    clientIpHeader: config.CLIENT_IP_HEADER,
+    maxRoomsPerConnection: config.MAX_ROOMS_PER_CONNECTION,
+    eventsPerSecond: config.CLIENT_EVENTS_PER_SECOND,
+    connectionsPerSecondPerIp: config.CONNECTIONS_PER_SECOND_PER_IP,
+    slowConsumerMaxBytes: config.SLOW_CONSUMER_MAX_BYTES,
+    expiryGraceMs: config.JWT_EXPIRY_GRACE_MS,
+  },
   onRefused: () => metrics.countError("connection_refused"),
+  onCut: (reason) => gatewayMetrics.countCut(reason),
   ...(redis ? { adapter: createAdapter(redis.pub, redis.sub, { key: config.REDIS_PREFIX }) } : {}),
 });
-registerGatewayMetrics(registry, io);
+const gatewayMetrics = registerGatewayMetrics(registry, io);
 // Closes every socket (clients see `transport close` and reconnect elsewhere), the adapter and the HTTP server.
 shutdown.add("socket.io", () => io.close());
 

@@ -1,24 +1,19 @@
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
-import { pino } from "pino";
 import { Registry } from "prom-client";
 import { io as connect, type Socket as ClientSocket } from "socket.io-client";
 import { afterEach, describe, expect, it } from "vitest";
 import { createInProcessRoomEmitter, createPublisher } from "@socket-server/shared/publishing";
-import { createSocketServer } from "./create-socket-server.js";
+import { startInProcessGateway } from "../../../test/support/in-process-gateway.js";
 import { registerGatewayMetrics } from "./register-gateway-metrics.js";
 
 const cleanups: Array<() => void> = [];
 afterEach(() => cleanups.splice(0).forEach((cleanup) => cleanup()));
 
 async function setup(clock: () => number) {
-  const httpServer = createServer();
-  const io = createSocketServer({ httpServer, logger: pino({ level: "silent" }), maxConnections: 100, draining: () => false });
+  // Anonymous clients with every room granted: this test is about counting, not access.
+  const { io, url, close } = await startInProcessGateway({ anonymousRooms: ["*"] });
   const registry = new Registry();
   registerGatewayMetrics(registry, io, clock);
-  await new Promise<void>((resolve) => httpServer.listen(0, "127.0.0.1", resolve));
-  cleanups.push(() => void io.close());
-  const url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
+  cleanups.push(() => void close());
   const clients: ClientSocket[] = [];
   for (let i = 0; i < 3; i++) {
     const socket = connect(url, { transports: ["websocket"], forceNew: true, reconnection: false });

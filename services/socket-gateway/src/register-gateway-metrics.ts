@@ -1,11 +1,25 @@
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 import type { Server } from "socket.io";
 import { LATENCY_BUCKETS_SECONDS, METRIC } from "@socket-server/shared/metrics";
+import type { CutReason } from "./create-socket-server.js";
 import { observeBroadcasts } from "./observe-broadcasts.js";
 
+const CUT_REASONS: readonly CutReason[] = ["slow_consumer", "event_flood", "token_expired", "protocol_violation"];
+
 /** Connections, rooms, deliveries and delivery latency of this gateway. */
-export function registerGatewayMetrics(registry: Registry, io: Server, now: () => number = Date.now): void {
+export function registerGatewayMetrics(
+  registry: Registry,
+  io: Server,
+  now: () => number = Date.now,
+): { countCut: (reason: CutReason) => void } {
   const namespace = io.of("/");
+  const cuts = new Counter({
+    name: METRIC.clientsDisconnected,
+    help: "Clients the gateway disconnected, by reason",
+    labelNames: ["reason"],
+    registers: [registry],
+  });
+  for (const reason of CUT_REASONS) cuts.inc({ reason }, 0);
   new Gauge({
     name: METRIC.connectionsActive,
     help: "Connected Socket.IO clients of this instance",
@@ -37,4 +51,5 @@ export function registerGatewayMetrics(registry: Registry, io: Server, now: () =
     delivered.inc(recipients);
     if (meta && recipients > 0) latency.observe(Math.max(0, now() - meta.ts) / 1000);
   });
+  return { countCut: (reason) => cuts.inc({ reason }) };
 }

@@ -1,37 +1,56 @@
-import type { Socket } from "socket.io";
 import type { SubscriptionAck } from "@socket-server/shared/events";
+import { userRoom } from "./client-identity.js";
+import type { GatewaySocket } from "./gateway-socket.js";
 import { parseRoomList } from "./parse-room-list.js";
+import { splitAckArgs } from "./split-ack-args.js";
 
-type Ack = (result: SubscriptionAck) => void;
+type Failure = Extract<SubscriptionAck, { ok: false }>;
 
-/** `subscribe` / `unsubscribe`: the only way a client joins or leaves a room. */
-export function registerSubscriptions(socket: Socket): void {
+/**
+ * `subscribe` / `unsubscribe`: the only way a client joins or leaves a room. A request is all
+ * or nothing: one room that is invalid, not granted or over the limit refuses the whole list.
+ */
+export function registerSubscriptions(socket: GatewaySocket, { maxRooms }: { maxRooms: number }): void {
+  // Rooms the server joined (the id-room, `user:<sub>`): neither counted nor left on request.
+  const serverRooms = () => {
+    const { sub } = socket.data.identity;
+    return sub === undefined ? [socket.id] : [socket.id, userRoom(sub)];
+  };
+
   socket.on("subscribe", (...args: unknown[]) => {
-    const [input, ack] = splitArgs(args);
+    const [input, ack] = splitAckArgs<SubscriptionAck>(args);
     const parsed = parseRoomList(input);
     if (!parsed.ok) return ack(parsed);
-    // A socket's own id-room carries messages addressed to it alone; it is not a subscription.
-    if (parsed.rooms.includes(socket.id)) {
-      return ack({ ok: false, error: { code: "forbidden", message: "a socket's own id is not a room to subscribe to" } });
+    const fixed = serverRooms();
+    const { mayRead } = socket.data.identity;
+    for (const room of parsed.rooms) {
+      // A socket's own id-room carries messages addressed to it alone; it is not a subscription.
+      if (room === socket.id) return ack(forbidden("a socket's own id is not a room to subscribe to"));
+      if (!fixed.includes(room) && !mayRead(room)) return ack(forbidden(`not granted: ${JSON.stringify(room)}`));
     }
-    void socket.join(parsed.rooms);
+    const added = parsed.rooms.filter((room) => !socket.rooms.has(room));
+    const subscribed = socket.rooms.size - fixed.filter((room) => socket.rooms.has(room)).length;
+    if (subscribed + added.length > maxRooms) {
+      return ack(failure("too_many_rooms", `at most ${maxRooms} rooms per connection; unsubscribe from some first`));
+    }
+    void socket.join(added);
     ack({ ok: true, rooms: parsed.rooms });
   });
 
   socket.on("unsubscribe", (...args: unknown[]) => {
-    const [input, ack] = splitArgs(args);
+    const [input, ack] = splitAckArgs<SubscriptionAck>(args);
     const parsed = parseRoomList(input);
     if (!parsed.ok) return ack(parsed);
-    for (const room of parsed.rooms) {
-      if (room !== socket.id) void socket.leave(room);
-    }
+    const fixed = serverRooms();
+    const kept = parsed.rooms.find((room) => fixed.includes(room));
+    if (kept !== undefined) return ack(forbidden(`${JSON.stringify(kept)} is joined by the server for the whole connection`));
+    for (const room of parsed.rooms) void socket.leave(room);
     ack({ ok: true, rooms: parsed.rooms });
   });
 }
 
-/** The ack is the last argument when it is a function; a client may omit it. */
-function splitArgs(args: unknown[]): [unknown, Ack] {
-  const last = args[args.length - 1];
-  if (typeof last === "function") return [args.length > 1 ? args[0] : undefined, last as Ack];
-  return [args[0], () => {}];
+const forbidden = (message: string) => failure("forbidden", message);
+
+function failure(code: Failure["error"]["code"], message: string): Failure {
+  return { ok: false, error: { code, message } };
 }

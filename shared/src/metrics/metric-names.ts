@@ -12,6 +12,7 @@ export const METRIC = {
   jobAttempts: "socket_server_job_attempts",
   jobs: "socket_server_jobs_total",
   redisUp: "socket_server_redis_up",
+  clientsDisconnected: "socket_server_clients_disconnected_total",
 } as const;
 
 /** The closed set of error kinds; never a room, user or socket id. */

@@ -1,0 +1,18 @@
+// An EVENT (2) or BINARY_EVENT (5, with "<attachments>-"), an optional namespace, then the ack id.
+const ACK_ID = /^[25](?:\d+-)?(?:\/[^,]*,)?(\d+)/;
+
+/**
+ * Engine.io messages no honest client of this gateway sends, checked before Socket.IO decodes
+ * them (the decoder itself closes the connection on malformed packets):
+ * - ACK packets (3, binary 6): they answer server emits that asked for an ack; this server never asks.
+ * - ack ids beyond 2^53: Socket.IO would echo them back as `1e+21`, which the client cannot parse.
+ * - CONNECTs to a namespace other than `/`: there is none, and each would be answered.
+ */
+export function isProtocolViolation(message: unknown): boolean {
+  if (typeof message !== "string") return false;
+  const type = message.charCodeAt(0);
+  if (type === 51 || type === 54) return true;
+  if (type === 48 && message.charCodeAt(1) === 47 && message.length > 2 && message.charCodeAt(2) !== 44) return true;
+  const id = ACK_ID.exec(message)?.[1];
+  return id !== undefined && !Number.isSafeInteger(Number(id));
+}

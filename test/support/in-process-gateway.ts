@@ -1,0 +1,53 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { pino } from "pino";
+import type { Server } from "socket.io";
+import { createClientAuthenticator } from "../../services/socket-gateway/src/create-client-authenticator.js";
+import { createSocketServer, type ClientPolicy, type CutReason } from "../../services/socket-gateway/src/create-socket-server.js";
+import { createTokenVerifier } from "../../services/socket-gateway/src/create-token-verifier.js";
+import { TEST_JWT_SECRET } from "./tokens.js";
+
+export interface InProcessGatewayOptions extends Partial<Omit<ClientPolicy, "authenticate" | "verifyToken">> {
+  maxConnections?: number;
+  draining?: () => boolean;
+  /** Grants of clients without a token; omit to refuse them. */
+  anonymousRooms?: string[];
+}
+
+export interface InProcessGateway {
+  io: Server;
+  url: string;
+  cuts: CutReason[];
+  refusals: string[];
+  close(): Promise<void>;
+}
+
+/** The gateway's Socket.IO server on a free port in this process, verifying tokens signed with TEST_JWT_SECRET. */
+export async function startInProcessGateway(options: InProcessGatewayOptions = {}): Promise<InProcessGateway> {
+  const httpServer = createServer();
+  const verifyToken = createTokenVerifier({ key: { kind: "secret", secret: TEST_JWT_SECRET } });
+  const cuts: CutReason[] = [];
+  const refusals: string[] = [];
+  const io = createSocketServer({
+    httpServer,
+    logger: pino({ level: "silent" }),
+    maxConnections: options.maxConnections ?? 1000,
+    draining: options.draining ?? (() => false),
+    clients: {
+      authenticate: createClientAuthenticator({ verifyToken, anonymousRooms: options.anonymousRooms }),
+      verifyToken,
+      corsOrigins: options.corsOrigins ?? [],
+      clientIpHeader: options.clientIpHeader,
+      maxRoomsPerConnection: options.maxRoomsPerConnection ?? 100,
+      eventsPerSecond: options.eventsPerSecond ?? 1000,
+      connectionsPerSecondPerIp: options.connectionsPerSecondPerIp ?? 1000,
+      slowConsumerMaxBytes: options.slowConsumerMaxBytes ?? 1024 * 1024,
+      expiryGraceMs: options.expiryGraceMs ?? 30_000,
+    },
+    onRefused: (code) => refusals.push(code),
+    onCut: (reason) => cuts.push(reason),
+  });
+  await new Promise<void>((resolve) => httpServer.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
+  return { io, url, cuts, refusals, close: () => new Promise((resolve) => void io.close(() => resolve())) };
+}
