@@ -9,6 +9,7 @@ import { waitUntil } from "../support/wait-until.js";
 // Every room granted: these tests are about delivery; access rules have their own tests.
 const clientToken = () => mintToken({ sub: "fleet-tester", rooms: ["*"] });
 const KEY = "multi-instance-key";
+const OTHER_KEY = "another-tenant-key";
 
 describe("multi instance: two gateways, publish-api and worker sharing Redis", () => {
   let redis: RedisServerProcess;
@@ -20,7 +21,7 @@ describe("multi instance: two gateways, publish-api and worker sharing Redis", (
 
   beforeAll(async () => {
     redis = await startRedisServer();
-    const env = { REDIS_URL: redis.url, REDIS_PREFIX: testPrefix("multi"), PUBLISH_API_KEYS: KEY };
+    const env = { REDIS_URL: redis.url, REDIS_PREFIX: testPrefix("multi"), PUBLISH_API_KEYS: `${KEY},${OTHER_KEY}` };
     const gatewayEnv = { ...env, REDIS_ENABLED: "true", JWT_SECRET: TEST_JWT_SECRET };
     const started = await Promise.all([
       startService("socket-gateway", gatewayEnv),
@@ -124,6 +125,22 @@ describe("multi instance: two gateways, publish-api and worker sharing Redis", (
     await waitUntil(() => client.received.length === 1, { what: "one notification" });
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(client.received).toHaveLength(1);
+  });
+
+  it("keeps each key's job ids to itself: another key neither reads a job nor blocks its id", async () => {
+    const client = await connectClient(gatewayA.url, { token: await mintToken({ rooms: ["owned:*"] }) });
+    clients.push(client);
+    await client.subscribe("owned:1");
+    const as = (key: string) => ({ authorization: `Bearer ${key}` });
+    const body = JSON.stringify({ room: "owned:1", event: "e", data: "from A", jobId: "shared-id" });
+    expect((await fetch(`${api.url}/v1/notifications`, { method: "POST", headers: as(KEY), body })).status).toBe(202);
+    expect((await fetch(`${api.url}/v1/notifications/shared-id`, { headers: as(OTHER_KEY) })).status).toBe(404);
+
+    const otherBody = JSON.stringify({ room: "owned:1", event: "e", data: "from B", jobId: "shared-id" });
+    expect((await fetch(`${api.url}/v1/notifications`, { method: "POST", headers: as(OTHER_KEY), body: otherBody })).status).toBe(202);
+    await waitUntil(() => client.received.length === 2, { what: "both keys' notifications" });
+    expect(client.received.map((copy) => copy.data).sort()).toEqual(["from A", "from B"]);
+    expect((await fetch(`${api.url}/v1/notifications/shared-id`, { headers: as(KEY) })).status).toBe(200);
   });
 
   it("answers 404 for an unknown notification", async () => {

@@ -9,7 +9,7 @@ const DAY_SECONDS = 24 * 60 * 60;
 
 export function createBullmqNotificationQueue(queue: Queue, { timeoutMs = 1000 } = {}): NotificationQueue {
   return {
-    async enqueue(request, acceptedAt) {
+    async enqueue(request, acceptedAt, owner) {
       const jobId = request.jobId ?? randomUUID();
       const job: NotificationJob = {
         id: randomUUID(),
@@ -22,7 +22,7 @@ export function createBullmqNotificationQueue(queue: Queue, { timeoutMs = 1000 }
       // A jobId dedupes only while the earlier job exists: finished jobs are kept a day for that.
       await withTimeout(
         queue.add("notification", job, {
-          jobId,
+          jobId: ownedJobId(owner, jobId),
           delay: request.delayMs,
           attempts: request.attempts,
           backoff: { type: "exponential", delay: FIRST_RETRY_DELAY_MS },
@@ -34,12 +34,12 @@ export function createBullmqNotificationQueue(queue: Queue, { timeoutMs = 1000 }
       return { jobId };
     },
 
-    async status(jobId) {
+    async status(jobId, owner) {
       // State first, then the job: read the other way round, a job finishing in between would
       // show a final state with the attempt counts from before it.
-      const state = toPublicState(await withTimeout(queue.getJobState(jobId), timeoutMs));
+      const state = toPublicState(await withTimeout(queue.getJobState(ownedJobId(owner, jobId)), timeoutMs));
       if (!state) return undefined;
-      const job = await withTimeout(queue.getJob(jobId), timeoutMs);
+      const job = await withTimeout(queue.getJob(ownedJobId(owner, jobId)), timeoutMs);
       if (!job) return undefined;
       return {
         jobId,
@@ -50,6 +50,15 @@ export function createBullmqNotificationQueue(queue: Queue, { timeoutMs = 1000 }
       };
     },
   };
+}
+
+/**
+ * BullMQ's id for a caller's job: the owner's key id (always 32 hex digits), a dot, then the
+ * caller's job id, so two owners never share an id. Never a plain integer and free of ':', as
+ * BullMQ requires. Rotating a key starts a new namespace: the old key's jobs stay readable with it.
+ */
+function ownedJobId(owner: string, jobId: string): string {
+  return `${owner}.${jobId}`;
 }
 
 function toPublicState(state: string): NotificationState | undefined {

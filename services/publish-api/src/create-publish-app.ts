@@ -77,14 +77,14 @@ export function createPublishApp(deps: PublishAppDeps): Hono<PublishEnv> {
     const request = await parseJsonBody(c, NotificationRequestSchema);
     assertRoomsAllowed(c.get("caller"), request.rooms);
     assertPayloadFits(request.data, maxPayloadBytes);
-    const { jobId } = await queue.enqueue(request, now()).catch(asUnavailable);
+    const { jobId } = await queue.enqueue(request, now(), c.get("caller").id).catch(asUnavailable);
     return c.json({ jobId }, 202);
   });
 
   app.get("/v1/notifications/:jobId", async (c) => {
     const queue = requireQueue(notifications);
     const jobId = c.req.param("jobId");
-    const status = await queue.status(jobId).catch(asUnavailable);
+    const status = await queue.status(jobId, c.get("caller").id).catch(asUnavailable);
     if (!status) throw new AppError("not_found", `no notification with jobId ${JSON.stringify(jobId)}`);
     return c.json(status, 200);
   });
