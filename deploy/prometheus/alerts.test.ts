@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { GatewayConfigSchema } from "../../services/socket-gateway/src/config.js";
 import { readAlertRules } from "./alert-rules.js";
+import { ensureTool } from "../../test/support/ensure-tool.js";
 import {
   closedLabelValues,
   defaultProcessMetricNames,
@@ -26,9 +27,10 @@ const rule = (name: string) => {
   return found;
 };
 
-/** Runs promtool from Debian's `prometheus` package; a missing binary is a failure, never a skip. */
+/** Runs promtool from Debian's `prometheus` package (installed when missing); never a skip. */
 function promtool(...args: string[]): { status: number | null; output: string } {
-  const result = spawnSync("promtool", args, { cwd: here, encoding: "utf8", timeout: 30_000 });
+  const binary = ensureTool({ candidates: ["promtool"], versionArgs: ["--version"], debianPackage: "prometheus" });
+  const result = spawnSync(binary, args, { cwd: here, encoding: "utf8", timeout: 30_000 });
   if (result.error) {
     throw new Error(
       `cannot run promtool (${result.error.message}): install it with \`apt-get install prometheus\` ` +

@@ -26,7 +26,7 @@ describe("graceful drain of a worker while notifications flow", () => {
       startService("worker", { ...env, WORKER_CONCURRENCY: "5" }),
       startService("worker", { ...env, WORKER_CONCURRENCY: "5" }),
     ]);
-    [api, gateway] = started as [ServiceProcess, ServiceProcess];
+    [api, gateway] = started;
     workers = started.slice(2);
     await waitUntil(async () => (await fetch(`${gateway.url}/ready`)).ok, { what: "gateway ready" });
     client = await connectClient(gateway.url);

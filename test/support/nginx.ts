@@ -1,8 +1,9 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ensureTool } from "./ensure-tool.js";
 import { freePort } from "./free-port.js";
 import { waitUntil } from "./wait-until.js";
 
@@ -13,10 +14,7 @@ const CONFIG = fileURLToPath(new URL("../../deploy/nginx/nginx.conf", import.met
 
 /** nginx from PATH, or where Debian puts it (sbin is often missing from a non-root PATH). */
 function findNginx(): string {
-  for (const candidate of ["nginx", "/usr/sbin/nginx", "/usr/local/sbin/nginx"]) {
-    if (spawnSync(candidate, ["-v"], { stdio: "ignore" }).status === 0) return candidate;
-  }
-  throw new Error("nginx is not installed: this test runs the real nginx. Install it with `apt-get install nginx` (.ci/run does).");
+  return ensureTool({ candidates: ["nginx", "/usr/sbin/nginx", "/usr/local/sbin/nginx"], versionArgs: ["-v"], debianPackage: "nginx" });
 }
 
 /** Replaces what `pattern` matches, insisting on how many matches there are. */
