@@ -7,7 +7,7 @@ import { closeHttpServer, createOpsRoutes, createServiceApp, hardenHttpServer, l
 import { createLogger } from "@socket-server/shared/logging";
 import { createCommonMetrics, createEmfReporter, createMetricsRegistry, instrumentPublisher, trackRedisUp } from "@socket-server/shared/metrics";
 import { createPublisher, createRedisRoomEmitter } from "@socket-server/shared/publishing";
-import { createRedisClient, pingRedis } from "@socket-server/shared/redis";
+import { closeRedisClient, createRedisClient, pingRedis } from "@socket-server/shared/redis";
 import { createShutdown, guardProcess } from "@socket-server/shared/shutdown";
 import { PublishApiConfigSchema } from "./config.js";
 import { createBullmqNotificationQueue } from "./create-bullmq-notification-queue.js";
@@ -24,7 +24,7 @@ guardProcess(shutdown, logger);
 describePublishKeys(config.PUBLISH_API_KEYS, logger);
 
 const redis = createRedisClient({ url: config.REDIS_URL, name: `${config.REDIS_PREFIX}:publish-api`, role: "command", logger });
-shutdown.add("redis", () => redis.quit());
+shutdown.add("redis", () => closeRedisClient(redis));
 
 const queue = new Queue(NOTIFICATIONS_QUEUE, { connection: redis, prefix: config.REDIS_PREFIX });
 queue.on("error", (error) => logger.warn({ err: error.message }, "notification queue error"));

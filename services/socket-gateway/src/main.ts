@@ -15,7 +15,7 @@ import {
   trackRedisUp,
 } from "@socket-server/shared/metrics";
 import { createInProcessRoomEmitter, createPublisher } from "@socket-server/shared/publishing";
-import { createRedisClient, pingRedis } from "@socket-server/shared/redis";
+import { closeRedisClient, createRedisClient, pingRedis } from "@socket-server/shared/redis";
 import { createShutdown, guardProcess } from "@socket-server/shared/shutdown";
 import { GatewayConfigSchema } from "./config.js";
 import { createGatewayApp } from "./create-gateway-app.js";
@@ -107,7 +107,7 @@ function connectRedis() {
   const pub = createRedisClient({ url: config.REDIS_URL, name: `${name}:pub`, role: "command", logger });
   const sub = createRedisClient({ url: config.REDIS_URL, name: `${name}:sub`, role: "subscriber", logger });
   shutdown.add("redis", async () => {
-    await Promise.allSettled([pub.quit(), sub.quit()]);
+    await Promise.all([closeRedisClient(pub), closeRedisClient(sub)]);
   });
   trackRedisUp(registry, () => pub.status === "ready" && sub.status === "ready");
   return { pub, sub };

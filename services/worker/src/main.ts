@@ -7,9 +7,10 @@ import { closeHttpServer, createOpsRoutes, createServiceApp, hardenHttpServer, l
 import { createLogger } from "@socket-server/shared/logging";
 import { createCommonMetrics, createEmfReporter, createMetricsRegistry, instrumentPublisher, trackRedisUp } from "@socket-server/shared/metrics";
 import { createPublisher, createRedisRoomEmitter } from "@socket-server/shared/publishing";
-import { createRedisClient, pingRedis } from "@socket-server/shared/redis";
+import { closeRedisClient, createRedisClient, pingRedis } from "@socket-server/shared/redis";
 import { createShutdown, guardProcess } from "@socket-server/shared/shutdown";
 import { WorkerConfigSchema } from "./config.js";
+import { closeQueue, closeWorker } from "./close-worker.js";
 import { createNotificationProcessor } from "./create-notification-processor.js";
 import { registerWorkerMetrics } from "./register-worker-metrics.js";
 
@@ -20,9 +21,9 @@ guardProcess(shutdown, logger);
 
 const name = `${config.REDIS_PREFIX}:worker`;
 const publishClient = createRedisClient({ url: config.REDIS_URL, name: `${name}:publish`, role: "command", logger });
-shutdown.add("redis publish client", () => publishClient.quit());
+shutdown.add("redis publish client", () => closeRedisClient(publishClient));
 const queueClient = createRedisClient({ url: config.REDIS_URL, name: `${name}:queue`, role: "blocking", logger });
-shutdown.add("redis queue client", () => queueClient.quit());
+shutdown.add("redis queue client", () => closeRedisClient(queueClient));
 
 const registry = createMetricsRegistry("worker");
 const metrics = createCommonMetrics(registry);
@@ -41,13 +42,14 @@ worker.on("error", (error) => logger.warn({ err: error.message }, "worker error"
 worker.on("failed", (job, error) =>
   logger.warn({ jobId: job?.id, attemptsMade: job?.attemptsMade, err: error.message }, "notification attempt failed"),
 );
-// Lets active jobs finish; anything unfinished at the deadline is retried by another worker.
-shutdown.add("worker", () => worker.close());
+// Leaves a few seconds of the deadline for the rest of the shutdown.
+const workerCloseTimeoutMs = Math.max(1000, config.SHUTDOWN_TIMEOUT_MS - 3000);
+shutdown.add("worker", () => closeWorker(worker, () => queueClient.status === "ready", workerCloseTimeoutMs));
 
 // Only for queue depth metrics: the worker itself never enqueues.
 const queue = new Queue(NOTIFICATIONS_QUEUE, { connection: publishClient, prefix: config.REDIS_PREFIX });
 queue.on("error", (error) => logger.warn({ err: error.message }, "notification queue error"));
-shutdown.add("queue", () => queue.close());
+shutdown.add("queue", () => closeQueue(queue));
 registerWorkerMetrics(registry, worker, queue, metrics);
 if (config.METRICS_EMF) {
   shutdown.add("emf", createEmfReporter({ registry, serviceName: config.METRICS_SERVICE_NAME ?? "worker" }).start());
