@@ -1,11 +1,9 @@
-import { createAdaptorServer } from "@hono/node-server";
 import { Queue } from "bullmq";
-import type { Server } from "node:http";
 import { loadConfigOrExit } from "@socket-server/shared/config";
 import { NOTIFICATIONS_QUEUE } from "@socket-server/shared/events";
-import { closeHttpServer, createOpsRoutes, createServiceApp, hardenHttpServer, listen } from "@socket-server/shared/http";
+import { closeHttpServer, createHttpServer, createServiceApp, listen } from "@socket-server/shared/http";
 import { createLogger } from "@socket-server/shared/logging";
-import { createCommonMetrics, createEmfReporter, createMetricsRegistry, instrumentPublisher, trackRedisUp } from "@socket-server/shared/metrics";
+import { createCommonMetrics, createMetricsRegistry, instrumentPublisher, startEmfIfEnabled, trackRedisUp } from "@socket-server/shared/metrics";
 import { createPublisher, createRedisRoomEmitter } from "@socket-server/shared/publishing";
 import { closeRedisClient, createRedisClient, pingRedis } from "@socket-server/shared/redis";
 import { createShutdown, guardProcess } from "@socket-server/shared/shutdown";
@@ -33,15 +31,14 @@ shutdown.add("queue", () => queue.close());
 const registry = createMetricsRegistry("publish-api");
 const metrics = createCommonMetrics(registry);
 trackRedisUp(registry, () => redis.status === "ready");
-if (config.METRICS_EMF) {
-  shutdown.add("emf", createEmfReporter({ registry, serviceName: config.METRICS_SERVICE_NAME ?? "publish-api" }).start());
-}
-const app = createServiceApp({ logger, metrics });
-app.route("/", createOpsRoutes({
+shutdown.add("emf", startEmfIfEnabled(config, registry, "publish-api"));
+const app = createServiceApp({
+  logger,
+  metrics,
+  registry,
   checks: async () => ({ redis: (await pingRedis(redis)) ? "up" : "down" }),
   draining: () => shutdown.draining,
-  registry,
-}));
+});
 app.route("/", createPublishApp({
   publisher: instrumentPublisher(
     createPublisher({ emitter: createRedisRoomEmitter({ client: redis, key: config.REDIS_PREFIX }) }),
@@ -62,12 +59,7 @@ app.route("/", createPublishApp({
   onInternalError: () => metrics.countError("internal"),
 }));
 
-const server = createAdaptorServer({ fetch: app.fetch }) as Server;
-hardenHttpServer(server, {
-  headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT_MS,
-  requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
-  keepAliveTimeoutMs: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
-});
+const server = createHttpServer(app.fetch, config);
 const port = await listen(server, config.PORT, config.HOST);
 shutdown.add("http", () => closeHttpServer(server));
 logger.info({ port, host: config.HOST }, "publish-api listening");

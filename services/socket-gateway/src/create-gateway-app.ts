@@ -1,7 +1,7 @@
 import type { Hono } from "hono";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
-import { createOpsRoutes, createServiceApp, type CheckState } from "@socket-server/shared/http";
+import { createServiceApp, type CheckState } from "@socket-server/shared/http";
 import type { CommonMetrics } from "@socket-server/shared/metrics";
 
 export interface GatewayAppDeps {
@@ -17,8 +17,13 @@ export interface GatewayAppDeps {
 
 /** Everything the gateway answers over plain HTTP; Socket.IO takes `/socket.io/` before this. */
 export function createGatewayApp(deps: GatewayAppDeps): Hono {
-  const app = createServiceApp({ logger: deps.logger, metrics: deps.metrics });
-  app.route("/", createOpsRoutes({ checks: async () => ({ redis: await deps.redisCheck() }), draining: deps.draining, registry: deps.registry }));
+  const app = createServiceApp({
+    logger: deps.logger,
+    metrics: deps.metrics,
+    registry: deps.registry,
+    checks: async () => ({ redis: await deps.redisCheck() }),
+    draining: deps.draining,
+  });
   if (deps.publishApp) app.route("/", deps.publishApp);
   return app;
 }

@@ -1,17 +1,15 @@
-import { createAdaptorServer } from "@hono/node-server";
 import { createAdapter } from "@socket.io/redis-adapter";
-import type { Server as HttpServer } from "node:http";
 import { createPublishApp } from "@socket-server/publish-api/app";
 import { createKeyRateLimiter } from "@socket-server/publish-api/key-rate-limiter";
 import { createMemoryReplayStore } from "@socket-server/publish-api/memory-replay-store";
 import { loadConfigOrExit } from "@socket-server/shared/config";
-import { hardenHttpServer, listen } from "@socket-server/shared/http";
+import { createHttpServer, listen } from "@socket-server/shared/http";
 import { createLogger } from "@socket-server/shared/logging";
 import {
   createCommonMetrics,
-  createEmfReporter,
   createMetricsRegistry,
   instrumentPublisher,
+  startEmfIfEnabled,
   trackRedisUp,
 } from "@socket-server/shared/metrics";
 import { createInProcessRoomEmitter, createPublisher } from "@socket-server/shared/publishing";
@@ -40,13 +38,8 @@ const redisCheck = async () => {
 };
 
 // Requests reach the Hono app through a closure: Socket.IO must exist before the publish app.
-const httpServer = createAdaptorServer({ fetch: (request: Request) => app.fetch(request) }) as HttpServer;
-// Covers the HTTP requests only: upgraded WebSockets and held long-polls are not cut (see the helper).
-hardenHttpServer(httpServer, {
-  headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT_MS,
-  requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
-  keepAliveTimeoutMs: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
-});
+// The timeouts cover HTTP requests only: upgraded WebSockets and held long-polls are not cut.
+const httpServer = createHttpServer((request) => app.fetch(request), config);
 const access = resolveClientAccess(config, logger);
 const io = createSocketServer({
   httpServer,
@@ -95,9 +88,7 @@ const app = createGatewayApp({
   publishApp,
 });
 
-if (config.METRICS_EMF) {
-  shutdown.add("emf", createEmfReporter({ registry, serviceName: config.METRICS_SERVICE_NAME ?? "socket-gateway" }).start());
-}
+shutdown.add("emf", startEmfIfEnabled(config, registry, "socket-gateway"));
 
 const port = await listen(httpServer, config.PORT, config.HOST);
 logger.info({ port, host: config.HOST, redis: config.REDIS_ENABLED }, "socket-gateway listening");

@@ -1,11 +1,9 @@
-import { createAdaptorServer } from "@hono/node-server";
 import { Queue, Worker } from "bullmq";
-import type { Server } from "node:http";
 import { loadConfigOrExit } from "@socket-server/shared/config";
 import { NOTIFICATIONS_QUEUE } from "@socket-server/shared/events";
-import { closeHttpServer, createOpsRoutes, createServiceApp, hardenHttpServer, listen } from "@socket-server/shared/http";
+import { closeHttpServer, createHttpServer, createServiceApp, listen } from "@socket-server/shared/http";
 import { createLogger } from "@socket-server/shared/logging";
-import { createCommonMetrics, createEmfReporter, createMetricsRegistry, instrumentPublisher, trackRedisUp } from "@socket-server/shared/metrics";
+import { createCommonMetrics, createMetricsRegistry, instrumentPublisher, startEmfIfEnabled, trackRedisUp } from "@socket-server/shared/metrics";
 import { createPublisher, createRedisRoomEmitter } from "@socket-server/shared/publishing";
 import { closeRedisClient, createRedisClient, pingRedis } from "@socket-server/shared/redis";
 import { createShutdown, guardProcess } from "@socket-server/shared/shutdown";
@@ -51,22 +49,16 @@ const queue = new Queue(NOTIFICATIONS_QUEUE, { connection: publishClient, prefix
 queue.on("error", (error) => logger.warn({ err: error.message }, "notification queue error"));
 shutdown.add("queue", () => closeQueue(queue));
 registerWorkerMetrics(registry, worker, queue, metrics);
-if (config.METRICS_EMF) {
-  shutdown.add("emf", createEmfReporter({ registry, serviceName: config.METRICS_SERVICE_NAME ?? "worker" }).start());
-}
+shutdown.add("emf", startEmfIfEnabled(config, registry, "worker"));
 
-const app = createServiceApp({ logger, metrics });
-app.route("/", createOpsRoutes({
+const app = createServiceApp({
+  logger,
+  metrics,
+  registry,
   checks: async () => ({ redis: (await pingRedis(publishClient)) ? "up" : "down" }),
   draining: () => shutdown.draining,
-  registry,
-}));
-const server = createAdaptorServer({ fetch: app.fetch }) as Server;
-hardenHttpServer(server, {
-  headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT_MS,
-  requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
-  keepAliveTimeoutMs: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
 });
+const server = createHttpServer(app.fetch, config);
 const port = await listen(server, config.PORT, config.HOST);
 shutdown.add("http", () => closeHttpServer(server));
 logger.info({ port, host: config.HOST, concurrency: config.WORKER_CONCURRENCY }, "worker listening");

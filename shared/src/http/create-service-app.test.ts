@@ -8,12 +8,26 @@ function setup() {
   const lines: Array<Record<string, unknown>> = [];
   const logger = pino({ level: "info" }, { write: (line: string) => void lines.push(JSON.parse(line)) });
   const registry = new Registry();
-  const app = createServiceApp({ logger, metrics: createCommonMetrics(registry) });
+  let draining = false;
+  let redis: "up" | "down" = "up";
+  const app = createServiceApp({
+    logger,
+    metrics: createCommonMetrics(registry),
+    registry,
+    checks: async () => ({ redis }),
+    draining: () => draining,
+  });
   app.get("/items/:id", (c) => c.json({ id: c.req.param("id") }));
   app.get("/broken", () => {
     throw new Error("database password is hunter2");
   });
-  return { app, lines, registry };
+  return {
+    app,
+    lines,
+    registry,
+    setDraining: () => (draining = true),
+    setRedis: (state: "up" | "down") => (redis = state),
+  };
 }
 
 describe("createServiceApp", () => {
@@ -45,5 +59,28 @@ describe("createServiceApp", () => {
     expect(text).toContain('socket_server_http_requests_total{route="unmatched",status="4xx"} 1');
     expect(text).toContain('socket_server_http_requests_total{route="/broken",status="5xx"} 1');
     expect(await registry.getSingleMetricAsString("socket_server_errors_total")).toContain('kind="internal"} 1');
+  });
+
+  it("stays live on /health while /ready follows Redis and draining", async () => {
+    const { app, setDraining, setRedis } = setup();
+    expect(await (await app.request("/ready")).json()).toEqual({ status: "ok", checks: { redis: "up" } });
+    setRedis("down");
+    const down = await app.request("/ready");
+    expect(down.status).toBe(503);
+    expect(await down.json()).toEqual({ status: "unavailable", checks: { redis: "down" } });
+    expect((await app.request("/health")).status).toBe(200);
+    setRedis("up");
+    setDraining();
+    const draining = await app.request("/ready");
+    expect(draining.status).toBe(503);
+    expect(await draining.json()).toMatchObject({ status: "draining" });
+    expect((await app.request("/health")).status).toBe(200);
+  });
+
+  it("serves Prometheus text on /metrics", async () => {
+    const { app } = setup();
+    const response = await app.request("/metrics");
+    expect(response.headers.get("content-type")).toMatch(/^text\/plain/);
+    expect(await response.text()).toContain("socket_server_errors_total");
   });
 });

@@ -6,3 +6,4 @@ export * from "./listen.js";
 export * from "./count-requests.js";
 export * from "./create-service-app.js";
 export * from "./harden-http-server.js";
+export * from "./create-http-server.js";
