@@ -4,6 +4,7 @@ import { startService, type ServiceProcess } from "../support/service-process.js
 import { connectClient, connectRefused, type TestClient } from "../support/socket-client.js";
 import { mintToken, mintTokenWithKey, rsaKeyPair, TEST_JWT_SECRET, unsignedToken } from "../support/tokens.js";
 import { waitUntil } from "../support/wait-until.js";
+import { postJson } from "../support/publish-api-client.js";
 
 const KEY = "client-auth-key";
 const ISSUER = "https://auth.example";
@@ -38,12 +39,7 @@ describe("client tokens, HS256 with issuer and audience checks", () => {
     expect(await gateway?.stop()).toBe(0);
   });
 
-  const publish = (room: string, data: unknown) =>
-    fetch(`${gateway.url}/v1/publish`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${KEY}`, "content-type": "application/json" },
-      body: JSON.stringify({ room, event: "news", data }),
-    });
+  const publish = (room: string, data: unknown) => postJson(gateway.url, "/v1/publish", KEY, { room, event: "news", data });
 
   const matrix: Array<[string, () => Promise<string | undefined>]> = [
     ["a missing token", async () => undefined],

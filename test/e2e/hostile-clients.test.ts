@@ -5,6 +5,7 @@ import { startService, type ServiceProcess } from "../support/service-process.js
 import { connectClient, type ConnectError, type TestClient } from "../support/socket-client.js";
 import { mintToken, TEST_JWT_SECRET } from "../support/tokens.js";
 import { waitUntil } from "../support/wait-until.js";
+import { postJson } from "../support/publish-api-client.js";
 
 const KEY = "hostile-clients-key";
 
@@ -24,12 +25,7 @@ describe("hostile clients against one gateway", () => {
     expect(await gateway?.stop()).toBe(0);
   });
 
-  const publish = (room: string, data: unknown) =>
-    fetch(`${gateway.url}/v1/publish`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${KEY}`, "content-type": "application/json" },
-      body: JSON.stringify({ room, event: "news", data }),
-    });
+  const publish = (room: string, data: unknown) => postJson(gateway.url, "/v1/publish", KEY, { room, event: "news", data });
 
   /** The process lives and a fresh client connects and receives. */
   async function expectGatewayServes(localAddress: string) {

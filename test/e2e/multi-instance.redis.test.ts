@@ -5,6 +5,7 @@ import { connectClient, type TestClient } from "../support/socket-client.js";
 import { testPrefix } from "../support/test-prefix.js";
 import { mintToken, TEST_JWT_SECRET } from "../support/tokens.js";
 import { waitUntil } from "../support/wait-until.js";
+import { waitForReady } from "../support/publish-api-client.js";
 
 // Every room granted: these tests are about delivery; access rules have their own tests.
 const clientToken = () => mintToken({ sub: "fleet-tester", rooms: ["*"] });
@@ -31,9 +32,7 @@ describe("multi instance: two gateways, publish-api and worker sharing Redis", (
     ]);
     services.push(...started);
     [gatewayA, gatewayB, api] = started;
-    for (const service of started) {
-      await waitUntil(async () => (await fetch(`${service.url}/ready`)).ok, { what: `${service.name} /ready` });
-    }
+    await waitForReady(started);
   });
 
   afterAll(async () => {

@@ -8,6 +8,7 @@ import { connectClient, type TestClient } from "../support/socket-client.js";
 import { testPrefix } from "../support/test-prefix.js";
 import { ANONYMOUS_GATEWAY_ENV } from "../support/tokens.js";
 import { waitUntil } from "../support/wait-until.js";
+import { waitForReady } from "../support/publish-api-client.js";
 
 const PASSWORD = "s3cret/with@reserved:chars";
 const PUBLISHER_PASSWORD = "publisher-password-0123456789";
@@ -55,9 +56,7 @@ describe("Redis with a password, and publish-api as the least-privilege user of 
       ])),
     );
     [gateway, api] = services as [ServiceProcess, ServiceProcess];
-    for (const service of services) {
-      await waitUntil(async () => (await fetch(`${service.url}/ready`)).ok, { what: `${service.name} /ready` });
-    }
+    await waitForReady(services);
   });
 
   afterAll(async () => {
