@@ -217,6 +217,8 @@ describe("deploy/aws/socket-gateway.yml", () => {
     ]);
     // Clients are verified, not admitted anonymously.
     expect(gatewayConfig.ALLOW_ANONYMOUS).toBe(false);
+    // Behind the ALB every connection comes from the balancer: limits per address need the client's.
+    expect(gatewayConfig.CLIENT_IP_HEADER).toBe("x-forwarded-for");
   });
 
   it("raises the open-file limit to 65535 as the guide advises", () => {
