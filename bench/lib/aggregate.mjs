@@ -1,0 +1,13 @@
+/** Median and spread (min, max) of repeated runs; nulls (nothing measured) are skipped. */
+export function medianSpread(values) {
+  const sorted = values.filter((v) => typeof v === "number" && Number.isFinite(v)).sort((a, b) => a - b);
+  if (sorted.length === 0) return { median: null, min: null, max: null, n: 0 };
+  const mid = Math.floor(sorted.length / 2);
+  const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return { median, min: sorted[0], max: sorted.at(-1), n: sorted.length };
+}
+
+/** Median/spread of the listed fields over phases, e.g. pick(runs, {p99: r => r.latency.p99}). */
+export function aggregate(runs, fields) {
+  return Object.fromEntries(Object.entries(fields).map(([name, get]) => [name, medianSpread(runs.map(get))]));
+}

@@ -1,0 +1,51 @@
+/**
+ * Command line and the two modes. Quick keeps every scenario short enough for a dev loop on a
+ * shared machine; full repeats more and climbs further. Counts and durations are all bounded.
+ */
+const MODES = {
+  quick: {
+    connections: 10_000,
+    // 4 × 2,500 sockets: far under the 20,000 fds a process may hold, and shorter event-loop
+    // turns per process during a 10,000-delivery burst than 2 × 5,000 gave.
+    clientProcs: 4,
+    cohort: 20,
+    fanout: { sizes: [100, 1024], intervalMs: 500, warmupMessages: 4, repeats: 3, extraAttempts: 4, messages: 8 },
+    idleWindowMs: 25_000, // one Engine.IO pingInterval, so every socket is pinged once in the window
+    publishApi: { rates: [1_000, 2_000, 4_000, 8_000, 15_000], stepMs: 3_000 },
+    smallRooms: { rooms: 1_000, rates: [500, 1_000, 2_000, 4_000], stepMs: 3_000 },
+    saturation: { rates: [4, 8, 16], stepMs: 4_000 },
+    queue: { connections: 2_000, rates: [250, 500, 1_000, 2_000], stepMs: 3_000 },
+    scenarios: ["fanout", "idle", "publish-api", "small-rooms"],
+  },
+  full: {
+    connections: 10_000,
+    clientProcs: 4,
+    cohort: 50,
+    fanout: { sizes: [100, 1024], intervalMs: 500, warmupMessages: 10, repeats: 5, extraAttempts: 5, messages: 40 },
+    idleWindowMs: 25_000,
+    publishApi: { rates: [2_000, 5_000, 10_000, 15_000, 20_000, 25_000, 30_000], stepMs: 8_000 },
+    smallRooms: { rooms: 1_000, rates: [500, 1_000, 2_000, 4_000, 6_000, 8_000, 12_000], stepMs: 8_000 },
+    saturation: { rates: [4, 8, 12, 16, 24, 32], stepMs: 8_000 },
+    queue: { connections: 2_000, rates: [250, 500, 1_000, 2_000, 3_000, 5_000, 7_000], stepMs: 8_000 },
+    scenarios: ["fanout", "idle", "publish-api", "small-rooms", "saturation", "queue"],
+  },
+};
+
+export function parseArgs(argv) {
+  const flags = new Map();
+  for (const arg of argv) {
+    const [key, value] = arg.replace(/^--/, "").split("=");
+    flags.set(key, value ?? true);
+  }
+  const mode = flags.has("full") ? "full" : "quick";
+  const config = structuredClone(MODES[mode]);
+  if (flags.has("scenarios")) config.scenarios = String(flags.get("scenarios")).split(",");
+  if (flags.has("connections")) config.connections = Number(flags.get("connections"));
+  if (flags.has("client-procs")) config.clientProcs = Number(flags.get("client-procs"));
+  config.targets = flags.has("targets") ? String(flags.get("targets")).split(",") : ["floor", "stock", "gateway"];
+  config.mode = mode;
+  if (flags.has("profile")) process.env.BENCH_CPU_PROF_DIR = flags.get("profile") === true ? "bench/profiles" : String(flags.get("profile"));
+  // Nothing may run unbounded: the whole run is killed past this deadline.
+  config.deadlineMs = Number(flags.get("deadline-s") ?? (mode === "full" ? 3600 : 900)) * 1000;
+  return config;
+}

@@ -1,0 +1,70 @@
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import { nowMs, sleep } from "./clock.mjs";
+import { summarize } from "./histogram.mjs";
+import { runOpenLoop } from "./open-loop.mjs";
+import { createPipelinedPublisher } from "./pipelined-publisher.mjs";
+import { startCoreLoad } from "./core-load.mjs";
+import { cpuMicros } from "./proc-stats.mjs";
+import { CLIENT_CORE, SERVER_CORE } from "./processes.mjs";
+import { PUBLISH_KEY } from "./servers.mjs";
+import { LIMITS } from "./validity.mjs";
+
+const selfLoopDelay = monitorEventLoopDelay({ resolution: 10 });
+selfLoopDelay.enable();
+
+/**
+ * One open-loop HTTP step with no subscribers to wait for: `count` POSTs at `rate`, then until
+ * every answer is in (bounded). Accepted per second is counted up to the last answer, so an
+ * overloaded server shows its real capacity rather than the offered rate.
+ */
+export async function runPublishStep({ server, path, rate, count, bodyFor, clientPids = [] }) {
+  const publisher = await createPipelinedPublisher({ port: server.port, path, token: PUBLISH_KEY, connections: 16 });
+  let accepted = 0;
+  let lastAnswerAt = 0;
+  publisher.onAnswer((status) => {
+    lastAnswerAt = nowMs();
+    if (status === "202") accepted++;
+  });
+  selfLoopDelay.reset();
+  const serverCpu0 = cpuMicros(server.pid);
+  const clientCpu0 = clientPids.reduce((sum, pid) => sum + cpuMicros(pid), 0);
+  const selfCpu0 = process.cpuUsage();
+  const t0 = nowMs();
+  const serverCore = startCoreLoad(SERVER_CORE, [server.pid]);
+  const clientCore = startCoreLoad(CLIENT_CORE, []);
+  await runOpenLoop({ rate, count, batch: publisher.batch, send: (k, due) => publisher.send(bodyFor(k, due), due) });
+  const deadline = nowMs() + 10_000;
+  while (publisher.outstanding() > 0 && nowMs() < deadline) await sleep(20);
+  const wallMs = Math.max(lastAnswerAt, t0 + 1) - t0;
+  const serverCoreLoad = serverCore();
+  const clientCoreLoad = clientCore();
+  const serverCpu = cpuMicros(server.pid) - serverCpu0;
+  const selfCpu = process.cpuUsage(selfCpu0);
+  const clientCpu = clientPids.reduce((sum, pid) => sum + cpuMicros(pid), 0) - clientCpu0 + selfCpu.user + selfCpu.system;
+  const stats = publisher.stats();
+  publisher.close();
+
+  const clientCpuPct = Math.max((clientCpu / 1000 / wallMs) * 100, clientCoreLoad.busyPct);
+  const loopDelayP99Ms = selfLoopDelay.percentile(99) / 1e6;
+  const reasons = [];
+  if (stats.answered < stats.sent) reasons.push(`${stats.sent - stats.answered} unanswered`);
+  if (accepted < stats.answered) reasons.push(`${stats.answered - accepted} not accepted: ${stats.errorSamples[0] ?? ""}`);
+  if (clientCpuPct > LIMITS.clientCpuPct) reasons.push(`client core ${clientCpuPct.toFixed(0)}% busy`);
+  if (serverCoreLoad.othersPct > LIMITS.serverCoreOthersPct) reasons.push(`other processes took ${serverCoreLoad.othersPct.toFixed(0)}% of the server core`);
+  if (loopDelayP99Ms > LIMITS.loopDelayP99Ms) reasons.push(`publisher event-loop delay p99 ${loopDelayP99Ms.toFixed(1)} ms`);
+  return {
+    rate,
+    sent: stats.sent,
+    accepted,
+    acceptedPerSecond: (accepted / wallMs) * 1000,
+    httpLatency: summarize(stats.latency),
+    serverCpuPct: (serverCpu / 1000 / wallMs) * 100,
+    serverCpuUsPerRequest: stats.answered ? serverCpu / stats.answered : null,
+    clientCpuPct,
+    serverCoreOthersPct: serverCoreLoad.othersPct,
+    loopDelayP99Ms,
+    statuses: stats.statuses,
+    valid: reasons.length === 0,
+    reasons,
+  };
+}

@@ -1,0 +1,116 @@
+/**
+ * The human-readable report: one table per scenario, every server figure next to its ratio to
+ * the baselines measured in the same run. Medians with [min–max] over the repeated runs.
+ */
+const f = (value, digits = 1) => (value === null || value === undefined || Number.isNaN(value) ? "–" : Number(value).toFixed(digits));
+const spread = (s, digits = 1) => (s?.median === null || s?.median === undefined ? "–" : `${f(s.median, digits)} [${f(s.min, digits)}–${f(s.max, digits)}]`);
+const ratio = (value, base) => (value && base ? `${(value / base).toFixed(2)}×` : "–");
+// Reasons repeat across runs with different numbers; keep each kind once.
+const summarizeReasons = (runs) => [...new Set(runs.flatMap((r) => r.reasons.map((reason) => reason.replace(/[\d.]+/g, "N"))))].join("; ");
+const validity = (entry) => (entry?.valid ? "valid" : `**invalid**: ${(entry?.reasons ?? ["not run"]).join("; ")}`);
+
+export function renderMarkdown(results, chartFile) {
+  const { targets, machine } = results;
+  const names = Object.keys(targets);
+  const lines = [
+    `# Benchmark ${results.startedAt} (${results.mode})`,
+    "",
+    `Machine: ${machine.cores} × ${machine.cpu}, ${machine.memoryGiB} GiB, Node ${machine.node}, Linux ${machine.kernel}; ` +
+      `servers pinned to core ${machine.serverCore}, load clients and publisher to core ${machine.clientCore}. ` +
+      `Command: \`npm run bench${results.mode === "full" ? " -- --full" : ""}\`. ${results.config.connections} connections ` +
+      `(${results.config.cohort} of them real socket.io-client), over ${results.config.clientProcs} client processes.`,
+    "",
+    `![chart](${chartFile})`,
+    "",
+  ];
+
+  const floorIdle = targets.floor?.idle;
+  const stockIdle = targets.stock?.idle;
+  if (names.some((n) => targets[n].idle)) {
+    lines.push("## 1. Idle capacity", "", "| server | connections | RSS / conn (KB) | vs floor | vs stock | heap / conn (KB) | connect p50 / p99 (ms) | heartbeat CPU | validity |", "|---|---|---|---|---|---|---|---|---|");
+    for (const name of names) {
+      const idle = targets[name].idle;
+      if (!idle) continue;
+      lines.push(`| ${targets[name].label} | ${idle.connections} | ${f(idle.rssBytesPerConnection / 1024)} | ${ratio(idle.rssBytesPerConnection, floorIdle?.rssBytesPerConnection)} | ${ratio(idle.rssBytesPerConnection, stockIdle?.rssBytesPerConnection)} | ${f(idle.heapBytesPerConnection / 1024)} | ${f(idle.connectTime.p50)} / ${f(idle.connectTime.p99)} | ${idle.heartbeat ? `${f(idle.heartbeat.serverCpuPct, 2)}%` : "–"} | ${validity(idle)} |`);
+    }
+    lines.push("");
+  }
+
+  const sizes = results.config.fanout.sizes;
+  if (names.some((n) => targets[n].fanout)) {
+    lines.push("## 2. Big-room fan-out", "", `One room of every connection, one message every ${results.config.fanout.intervalMs} ms; median [min–max] over the valid runs (up to ${results.config.fanout.repeats}, with up to ${results.config.fanout.extraAttempts ?? 0} extra attempts when other work spoils some) after a warm-up. Latency from the publish's intended send time to receipt. CPU / delivery: the server process's CPU time over the phase divided by deliveries; net of idle subtracts its idle-capacity CPU rate (heartbeats, timers, sweeps) over the same time.`, "");
+    lines.push("| server | payload | p50 (ms) | p99 (ms) | max (ms) | CPU / delivery (µs) | vs floor | vs stock | net of idle (µs) | net vs floor | client core | validity |", "|---|---|---|---|---|---|---|---|---|---|---|---|");
+    for (const size of sizes) {
+      for (const name of names) {
+        const entry = targets[name].fanout?.[size];
+        if (!entry) continue;
+        const s = entry.summary;
+        const cpu = s.cpuUsPerDelivery.median;
+        const runs = entry.runs;
+        lines.push(`| ${targets[name].label} | ${size} B | ${spread(s.p50)} | ${spread(s.p99)} | ${spread(s.max)} | ${spread(s.cpuUsPerDelivery, 2)} | ${ratio(cpu, targets.floor?.fanout?.[size]?.summary.cpuUsPerDelivery.median)} | ${ratio(cpu, targets.stock?.fanout?.[size]?.summary.cpuUsPerDelivery.median)} | ${spread(s.netCpuUsPerDelivery, 2)} | ${ratio(s.netCpuUsPerDelivery?.median, targets.floor?.fanout?.[size]?.summary.netCpuUsPerDelivery?.median)} | ${f(s.clientCpuPct.median, 0)}% | ${runs.filter((r) => r.valid).length}/${runs.length} valid${entry.valid ? "" : ` (figures from invalid runs): ${summarizeReasons(runs)}`} |`);
+      }
+    }
+    lines.push("");
+  }
+
+  const climbTable = (title, key, unit, note) => {
+    if (!names.some((n) => targets[n][key])) return;
+    lines.push(title, "", note, "", `| server | knee (${unit}) | deliveries/s at knee | p50 / p99 at half the knee (ms) | p99 at knee (ms) | stopped by |`, "|---|---|---|---|---|---|");
+    for (const name of names) {
+      const climb = targets[name][key];
+      if (!climb) continue;
+      const knee = climb.knee;
+      lines.push(`| ${targets[name].label} | ${climb.kneeRate === null ? "below the lowest step" : `${climb.reached ? "" : "≥ "}${climb.kneeRate}`} | ${f(knee?.deliveriesPerSecond, 0)} | ${climb.halfKnee ? `${f(climb.halfKnee.latency.p50, 2)} / ${f(climb.halfKnee.latency.p99, 2)}` : "–"} | ${f(knee?.latency.p99, 2)} | ${climb.stoppedBy ?? "top step passed"} |`);
+    }
+    lines.push("");
+  };
+  climbTable("## 3. Saturation", "saturation", "messages/s to the big room", "The big room at rising rates until p99 passes 250 ms or something is lost.");
+  climbTable("## 4. Many small rooms through the API", "smallRooms", "publishes/s", `${results.config.smallRooms.rooms} rooms, publishes round-robin over them at rising fixed rates; latency from the POST's intended send time to the client.`);
+
+  const api = results.publishApi;
+  if (api?.steps) {
+    lines.push("## 5. Publish API alone", "", "publish-api (Redis path) pinned to the server core; its private Redis and a `redis-cli psubscribe` listener on the client core.", "");
+    lines.push("| offered/s | accepted/s | HTTP p50 (ms) | HTTP p99 (ms) | server CPU | CPU / request (µs) | client core | validity |", "|---|---|---|---|---|---|---|---|");
+    for (const s of api.steps) lines.push(`| ${s.rate} | ${f(s.acceptedPerSecond, 0)} | ${f(s.httpLatency.p50, 2)} | ${f(s.httpLatency.p99, 2)} | ${f(s.serverCpuPct, 0)}% | ${f(s.serverCpuUsPerRequest, 0)} | ${f(s.clientCpuPct, 0)}% | ${validity(s)} |`);
+    lines.push("", `Most publishes accepted per second with every one answered 202: **${f(api.maxAcceptedPerSecond, 0)}**.`, "");
+  } else if (api?.error) lines.push("## 5. Publish API alone", "", `failed: ${api.error.split("\n")[0]}`, "");
+
+  const queue = results.queuePath;
+  if (queue?.steps) {
+    lines.push("## 6. Queue path", "", `POST /v1/notifications → BullMQ → worker → Redis-mode gateway → ${queue.connections} clients. publish-api, worker and gateway share the server core; Redis is on the client core. Each stage's p50 / p99 in ms from the POST's intended send time (BullMQ stamps in whole ms).`, "");
+    lines.push("| jobs/s offered | accepted | enqueued | picked up | emitted | received | api+worker+gateway CPU / job (µs) | validity |", "|---|---|---|---|---|---|---|---|");
+    const st = (x) => (x ? `${f(x.p50, 1)} / ${f(x.p99, 1)}` : "–");
+    for (const s of queue.steps) lines.push(`| ${s.rate} | ${st(s.stages?.accepted)} | ${st(s.stages?.enqueued)} | ${st(s.stages?.pickedUp)} | ${st(s.stages?.emitted)} | ${st(s.stages?.received)} | ${f(s.serverCpuUsPerPublish, 0)} | ${validity(s)} |`);
+    lines.push("", `Knee: ${queue.kneeRate === null ? "below the lowest step" : `${queue.reached ? "" : "≥ "}${queue.kneeRate} jobs/s`}${queue.stoppedBy ? ` (stopped by ${queue.stoppedBy})` : ""}.`, "");
+  } else if (queue?.error) lines.push("## 6. Queue path", "", `failed: ${queue.error.split("\n")[0]}`, "");
+
+  lines.push(...renderTargets(results));
+  return `${lines.join("\n")}\n`;
+}
+
+/** The issue's targets, each against this run's figures. */
+function renderTargets({ targets, publishApi, queuePath }) {
+  const rows = [];
+  const gw = targets.gateway;
+  if (gw?.idle) rows.push(["RSS per connection ≤ 10 KB", `${f(gw.idle.rssBytesPerConnection / 1024)} KB`, gw.idle.rssBytesPerConnection <= 10 * 1024]);
+  for (const size of Object.keys(gw?.fanout ?? {})) {
+    const mine = gw.fanout[size].summary.cpuUsPerDelivery.median;
+    const floor = targets.floor?.fanout?.[size]?.summary.cpuUsPerDelivery.median;
+    const trusted = gw.fanout[size].valid && targets.floor?.fanout?.[size]?.valid;
+    if (mine && floor) {
+      rows.push([`fan-out ${size} B: CPU per delivery ≤ 1.5× floor`, `${(mine / floor).toFixed(2)}×${trusted ? "" : " (from invalid runs)"}`, trusted ? mine / floor <= 1.5 : null]);
+    }
+  }
+  if (gw?.smallRooms) {
+    const half = gw.smallRooms.halfKnee;
+    rows.push(["small rooms: p99 ≤ 10 ms at half the knee", half ? `${f(half.latency.p99, 2)} ms at ${half.rate}/s` : "no valid step at half the knee", !!half && half.latency.p99 <= 10]);
+  }
+  if (publishApi?.steps) rows.push(["publish API ≥ 15,000 accepted/s on one core", `${f(publishApi.maxAcceptedPerSecond, 0)}/s`, publishApi.maxAcceptedPerSecond >= 15_000]);
+  if (queuePath?.steps) {
+    rows.push(["queue path ≥ 5,000 jobs/s at the knee", queuePath.kneeRate === null ? "below the lowest step" : `${queuePath.reached ? "" : "≥ "}${queuePath.kneeRate}/s`, (queuePath.kneeRate ?? 0) >= 5_000]);
+    const half = queuePath.halfKnee;
+    rows.push(["queue path p99 ≤ 20 ms at half the knee (from intended send, so including HTTP)", half ? `${f(half.latency.p99, 1)} ms at ${half.rate}/s` : "–", !!half && half.latency.p99 <= 20]);
+  }
+  if (!rows.length) return [];
+  return ["## Targets (issue 5)", "", "| target | this run | met |", "|---|---|---|", ...rows.map(([t, v, ok]) => `| ${t} | ${v} | ${ok === null ? "not judged" : ok ? "yes" : "**no**"} |`), ""];
+}

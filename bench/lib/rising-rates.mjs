@@ -1,0 +1,42 @@
+import { runBroadcastPhase } from "./broadcast-phase.mjs";
+
+export const KNEE_P99_MS = 250;
+
+const spoiledByOthers = (run) =>
+  run.reasons.length > 0 &&
+  run.reasons.every((reason) => /other processes|event-loop delay|client core/.test(reason)) &&
+  run.ownClientCpuPct <= 80;
+
+/**
+ * Climbs fixed rates, one phase per step, and stops at the first step past the knee: p99 over
+ * 250 ms, anything lost (a backlog the drain wait could not clear), or clients out of budget.
+ * The knee is the last rate that passed; `reached` is false when even the top rate passed.
+ */
+export async function climbRates({ rates, stepMs, phase, log, label, afterStep }) {
+  const steps = [];
+  let knee = null;
+  let stoppedBy = null;
+  await runBroadcastPhase({ ...phase, rate: rates[0], messages: Math.max(2, Math.round(rates[0] / 2)) }); // warm-up
+  for (const rate of rates) {
+    let run;
+    // A step spoiled by someone else's load (this machine is shared) is run again, twice at most;
+    // one that our own clients could not keep up with is a finding, not noise.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      run = await runBroadcastPhase({ ...phase, rate, messages: Math.max(2, Math.round((rate * stepMs) / 1000)) });
+      if (run.valid || !spoiledByOthers(run) || attempt === 2) break;
+      log(`  ${label} ${rate}/s: disturbed by other processes (${run.reasons.join("; ")}), again`);
+    }
+    steps.push(run);
+    await afterStep?.(run);
+    log(`  ${label} ${rate}/s: p50 ${run.latency.p50} ms, p99 ${run.latency.p99} ms, ${Math.round(run.deliveriesPerSecond)} deliveries/s, ` +
+      `server ${run.serverCpuPct.toFixed(0)}%, client core ${run.clientCpuPct.toFixed(0)}%, others on server core ${run.serverCoreOthersPct.toFixed(0)}%${run.valid ? "" : ` INVALID: ${run.reasons.join("; ")}`}`);
+    if (!run.valid || run.latency.p99 > KNEE_P99_MS) {
+      stoppedBy = run.valid ? `p99 ${run.latency.p99} ms > ${KNEE_P99_MS} ms` : run.reasons.join("; ");
+      break;
+    }
+    knee = run;
+  }
+  // What the targets ask for "at half the knee": the highest passing step at or under half of it.
+  const half = knee ? steps.filter((s) => s.valid && s.rate <= knee.rate / 2).at(-1) ?? null : null;
+  return { steps, kneeRate: knee?.rate ?? null, knee, reached: stoppedBy !== null, stoppedBy, halfKnee: half };
+}

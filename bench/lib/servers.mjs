@@ -1,0 +1,85 @@
+import { fileURLToPath } from "node:url";
+import { freePort } from "./free-port.mjs";
+import { SERVER_CORE, CLIENT_CORE, profileArgs, spawnPinned, stopChild } from "./processes.mjs";
+import { waitUntil } from "./wait-until.mjs";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+export const PUBLISH_KEY = "bench-publish-key";
+
+/**
+ * The three servers under comparison, started the same way (node directly, not through npm, so
+ * the pid we read /proc for is the server itself), pinned to the server core.
+ */
+const TARGETS = {
+  floor: { label: "floor (raw ws)", cwd: `${ROOT}bench/baselines`, script: "floor-ws-server.mjs" },
+  stock: { label: "stock Socket.IO", cwd: `${ROOT}bench/baselines`, script: "stock-socketio-server.mjs" },
+  gateway: { label: "socket-server gateway", cwd: `${ROOT}services/socket-gateway`, script: "dist/main.js" },
+  "publish-api": { label: "publish-api", cwd: `${ROOT}services/publish-api`, script: "dist/main.js" },
+  worker: { label: "worker", cwd: `${ROOT}services/worker`, script: "dist/main.js" },
+  // What-if compositions for before/after measurements of proposed service changes.
+  "hono-body-limit": { label: "hono bodyLimit what-if", cwd: `${ROOT}bench/experiments`, script: "hono-body-limit-server.mjs" },
+};
+
+export const targetLabel = (name) => TARGETS[name]?.label ?? name;
+
+export async function startServer(name, { env = {}, core = SERVER_CORE, nodeArgs = [] } = {}) {
+  const { cwd, script } = TARGETS[name];
+  const port = await freePort();
+  const child = spawnPinned(core, process.execPath, [...profileArgs(), ...nodeArgs, script], {
+    cwd,
+    env: {
+      ...process.env,
+      LOG_LEVEL: "warn",
+      PUBLISH_API_KEYS: PUBLISH_KEY,
+      // Room for the correctness cohort on top of the masses; the cap itself is not under test.
+      MAX_CONNECTIONS: "20000",
+      // The gateway's protections are sized for real clients, not for one host ramping 10,000
+      // sockets from 8 addresses and one publisher key: the bench measures delivery, so it opens
+      // them wide. Clients connect anonymously to the bench's rooms (no token verification).
+      ALLOW_ANONYMOUS: "true",
+      ANONYMOUS_ROOMS: "all,r*",
+      CONNECTIONS_PER_SECOND_PER_IP: "1000000",
+      PUBLISH_RATE_LIMIT_PER_SECOND: "0",
+      ...env,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+    },
+  });
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitUntil(async () => {
+      if (child.exitCode !== null) throw new Error(`exited with ${child.exitCode}`);
+      return (await fetch(`${url}/health`)).ok;
+    }, { timeoutMs: 20_000, what: `${name} /health` });
+  } catch (error) {
+    await stopChild(child, 1_000);
+    throw new Error(`${name} did not start: ${error.message}\n${child.output()}`);
+  }
+  return { name, label: targetLabel(name), pid: child.pid, port, url, child, stop: () => stopChild(child) };
+}
+
+/** Heap in use, from the baselines' /stats or the gateway's Prometheus default metrics. */
+export async function heapUsedBytes(server) {
+  try {
+    if (server.name === "gateway") {
+      const text = await (await fetch(`${server.url}/metrics`)).text();
+      const match = /^nodejs_heap_size_used_bytes(?:\{[^}]*\})? ([\d.e+]+)$/m.exec(text);
+      return match ? Number(match[1]) : null;
+    }
+    return (await (await fetch(`${server.url}/stats`)).json()).heapUsed;
+  } catch {
+    return null;
+  }
+}
+
+/** A private Redis on the client core: the shared one at 6379 belongs to everyone's tests. */
+export async function startRedis() {
+  const port = await freePort();
+  const child = spawnPinned(CLIENT_CORE, "redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]);
+  const { default: Redis } = await import("ioredis");
+  const probe = new Redis({ port, host: "127.0.0.1", lazyConnect: true, maxRetriesPerRequest: 1 });
+  probe.on("error", () => {});
+  await waitUntil(async () => (await probe.ping()) === "PONG", { timeoutMs: 10_000, what: "redis-server" });
+  probe.disconnect();
+  return { port, url: `redis://127.0.0.1:${port}`, pid: child.pid, child, stop: () => stopChild(child) };
+}
