@@ -1,12 +1,12 @@
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { secureHeaders } from "hono/secure-headers";
 import type { Logger } from "pino";
 import type { PublishKeyConfig } from "@socket-server/shared/config";
 import { NotificationRequestSchema, PublishRequestSchema } from "@socket-server/shared/events";
-import { AppError, handleErrors, parseJsonBody } from "@socket-server/shared/http";
+import { AppError, handleErrors, parseJsonBody, shedLoad } from "@socket-server/shared/http";
 import { PublishUnavailableError, type Publisher } from "@socket-server/shared/publishing";
 import { assertPayloadFits } from "./assert-payload-fits.js";
+import { limitBody } from "./limit-body.js";
 import { assertRoomsAllowed } from "./assert-rooms-allowed.js";
 import type { PublishEnv } from "./caller.js";
 import type { KeyRateLimiter } from "./key-rate-limiter.js";
@@ -24,6 +24,8 @@ export interface PublishAppDeps {
   /** Remembers used signatures; only consulted for keys that sign. */
   replayStore: ReplayStore;
   maxPayloadBytes: number;
+  /** Requests handled at once before the excess is refused with 503 (PUBLISH_MAX_IN_FLIGHT). */
+  maxInFlight?: number;
   logger: Logger;
   now?: () => number;
   onInternalError?: () => void;
@@ -38,21 +40,15 @@ export function createPublishApp(deps: PublishAppDeps): Hono<PublishEnv> {
   const app = new Hono<PublishEnv>();
   handleErrors(app, deps.logger, deps.onInternalError);
 
+  // First, so that refusing excess load costs as little as possible.
+  app.use("/v1/*", shedLoad(deps.maxInFlight ?? Number.MAX_SAFE_INTEGER));
   // A JSON API is never framed or rendered: the strictest policy costs nothing.
   app.use(
     "/v1/*",
     secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] }, xFrameOptions: "DENY" }),
   );
   app.use("/v1/*", requireApiKey(deps.apiKeys));
-  app.use(
-    "/v1/*",
-    bodyLimit({
-      maxSize: maxPayloadBytes + ENVELOPE_ALLOWANCE_BYTES,
-      onError: () => {
-        throw new AppError("payload_too_large", `body is larger than ${maxPayloadBytes + ENVELOPE_ALLOWANCE_BYTES} bytes`);
-      },
-    }),
-  );
+  app.use("/v1/*", limitBody(maxPayloadBytes + ENVELOPE_ALLOWANCE_BYTES));
   // After the body limit (it reads the body) and before the rate limit, so requests with a bad
   // signature cannot spend a signing key's allowance.
   app.use("/v1/*", verifySignature({ replayStore: deps.replayStore, now }));

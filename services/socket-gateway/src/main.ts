@@ -76,6 +76,7 @@ const publishApp = redis
       rateLimiter: createKeyRateLimiter({ perSecond: config.PUBLISH_RATE_LIMIT_PER_SECOND, burst: config.PUBLISH_RATE_LIMIT_BURST }),
       replayStore: createMemoryReplayStore(),
       maxPayloadBytes: config.MAX_PAYLOAD_BYTES,
+      maxInFlight: config.PUBLISH_MAX_IN_FLIGHT,
       logger,
       onInternalError: () => metrics.countError("internal"),
     });

@@ -64,5 +64,7 @@ export function publishEnvFields() {
     // Per key, across all instances; 0 turns the limit off.
     PUBLISH_RATE_LIMIT_PER_SECOND: envInteger(200, { min: 0, max: 1_000_000 }),
     PUBLISH_RATE_LIMIT_BURST: envInteger(400, { min: 0, max: 10_000_000 }),
+    // Beyond this many requests in progress the process answers 503 instead of falling behind.
+    PUBLISH_MAX_IN_FLIGHT: envInteger(512, { min: 1, max: 1_000_000 }),
   };
 }

@@ -19,8 +19,8 @@ export interface RedisRoomEmitterDeps {
  * The emitter calls `publish()` synchronously and discards the promise
  * (socket.io-redis-emitter#139), so a Redis outage would be an unhandled rejection and a lost
  * message. Instead it is handed a client that only records what it was asked to publish; the
- * recorded messages of one publication then go out in one MULTI, so its rooms are taken all
- * together or not at all, and each PUBLISH reply says how many gateways received it.
+ * recorded messages of one publication then go out together (several rooms in one MULTI, so
+ * they are taken all or none), and each PUBLISH reply says how many gateways received it.
  */
 export function createRedisRoomEmitter({ client, key, timeoutMs = 1000 }: RedisRoomEmitterDeps): RoomEmitter {
   const recorded: Array<[channel: string, message: Buffer]> = [];
@@ -39,20 +39,30 @@ export function createRedisRoomEmitter({ client, key, timeoutMs = 1000 }: RedisR
     return recorded.splice(0);
   }
 
+  /** One PUBLISH per message; several rooms go in one MULTI, so they are taken all or none. */
+  async function send(messages: Array<[string, Buffer]>): Promise<number[]> {
+    if (messages.length === 1) {
+      // The common case, one room: a plain command, without a transaction's allocations.
+      const [channel, message] = messages[0]!;
+      return [await client.publish(channel, message)];
+    }
+    const transaction = client.multi();
+    for (const [channel, message] of messages) transaction.publish(channel, message);
+    const replies = await transaction.exec();
+    if (!replies) throw new Error("Redis aborted the publish transaction");
+    return replies.map(([error, receivers]) => {
+      if (error) throw error;
+      return receivers as number;
+    });
+  }
+
   return {
     async emit(deliveries) {
-      const messages = encode(deliveries);
-      const transaction = client.multi();
-      for (const [channel, message] of messages) transaction.publish(channel, message);
-      const replies = await withTimeout(transaction.exec(), timeoutMs).catch((cause: unknown) => {
+      const receivers = await withTimeout(send(encode(deliveries)), timeoutMs).catch((cause: unknown) => {
         throw new PublishUnavailableError("Redis did not take the message", { cause });
       });
-      if (!replies) throw new PublishUnavailableError("Redis aborted the publish transaction");
-      for (const [error, receivers] of replies) {
-        if (error) throw new PublishUnavailableError("Redis refused the message", { cause: error });
-        // Every gateway pattern-subscribes to the adapter channel: zero receivers means none is listening.
-        if (receivers === 0) throw new PublishUnavailableError("no gateway is connected to Redis");
-      }
+      // Every gateway pattern-subscribes to the adapter channel: zero receivers means none is listening.
+      if (receivers.includes(0)) throw new PublishUnavailableError("no gateway is connected to Redis");
     },
   };
 }
