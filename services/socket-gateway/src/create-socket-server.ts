@@ -8,6 +8,7 @@ import type { ClientAuthenticator } from "./create-client-authenticator.js";
 import { createConnectionRateLimiter } from "./create-connection-rate-limiter.js";
 import { createHandshakeGuard, type Admission, type RefusalCode } from "./create-handshake-guard.js";
 import { createOriginCheck } from "./create-origin-check.js";
+import { countBroadcasts } from "./count-broadcasts.js";
 import { createSlowConsumerGuard } from "./create-slow-consumer-guard.js";
 import type { TokenVerifier } from "./create-token-verifier.js";
 import { cutConnection } from "./cut-connection.js";
@@ -143,8 +144,10 @@ export function createSocketServer(deps: SocketServerDeps): Server {
     logger.debug({ socketId: socket.id, sub }, "client connected");
   });
 
+  const broadcasts = countBroadcasts(io.of("/").adapter as never);
   const guardSlow = createSlowConsumerGuard({
     connections: () => (io.engine as unknown as { clients: Record<string, BufferingConnection> }).clients,
+    activity: broadcasts,
     maxBytes: clients.slowConsumerMaxBytes,
     intervalMs: SLOW_CONSUMER_SWEEP_MS,
     onSlow: (conn, bytes) => {
