@@ -1,8 +1,14 @@
 import type { DeliveryMeta } from "@socket-server/shared/events";
 
+interface BroadcastOptions {
+  rooms: Set<string>;
+  except?: Set<string>;
+}
+
 interface BroadcastingAdapter {
+  rooms: Map<string, Set<string>>;
   _encode(packet: unknown, options: unknown): unknown;
-  apply(options: unknown, callback: (socket: unknown) => void): void;
+  apply(options: BroadcastOptions, callback: (socket: unknown) => void): void;
 }
 
 export type BroadcastObserver = (recipients: number, meta: DeliveryMeta | undefined) => void;
@@ -27,6 +33,15 @@ export function observeBroadcasts(adapter: BroadcastingAdapter, observe: Broadca
     const current = broadcasting;
     broadcasting = undefined;
     if (!current) return apply(options, callback);
+    // One room, nobody excluded (the usual publish): the room's size is the count, so the
+    // per-socket write loop runs exactly as in stock Socket.IO.
+    if (options.rooms.size === 1 && !options.except?.size) {
+      const [room] = options.rooms;
+      const recipients = adapter.rooms.get(room!)?.size ?? 0;
+      apply(options, callback);
+      observe(recipients, current.meta);
+      return;
+    }
     let recipients = 0;
     apply(options, (socket) => {
       recipients++;

@@ -53,4 +53,12 @@ describe("gateway metrics", () => {
     expect(await metric("socket_server_messages_delivered_total")).toEqual(["socket_server_messages_delivered_total 0"]);
     expect(await metric("socket_server_delivery_latency_seconds")).toContain("socket_server_delivery_latency_seconds_count 0");
   });
+
+  it("counts every subscriber of a single-room publish", async () => {
+    const { clients, metric, publisher } = await setup(() => 5);
+    for (const client of clients) await client.timeout(2000).emitWithAck("subscribe", "everyone");
+    await publisher.publish({ rooms: ["everyone"], event: "e", data: 1 });
+    expect(await metric("socket_server_messages_delivered_total")).toEqual(["socket_server_messages_delivered_total 3"]);
+    expect(await metric("socket_server_delivery_latency_seconds")).toContain("socket_server_delivery_latency_seconds_count 1");
+  });
 });
