@@ -1,7 +1,8 @@
+import { createHash } from "node:crypto";
 import { createHistogram, summarize } from "../lib/histogram.mjs";
 import { BENCH_EVENT } from "../lib/payload.mjs";
 import { climbRates } from "../lib/rising-rates.mjs";
-import { startRedis, startServer } from "../lib/servers.mjs";
+import { PUBLISH_KEY, startRedis, startServer } from "../lib/servers.mjs";
 import { connectAndMeasureIdle } from "./idle-capacity.mjs";
 
 /**
@@ -57,7 +58,9 @@ async function readStages(reader, prefix, step) {
   const sample = Math.min(step.accepted, 2_000);
   const every = Math.max(1, Math.floor(step.messages / sample));
   const pipeline = reader.pipeline();
-  for (let s = 0; s < step.messages; s += every) pipeline.hmget(`${prefix}:notifications:b${step.phase}-${s}`, "timestamp", "processedOn", "finishedOn", "data");
+  // publish-api stores a caller's job under its key's id (services/publish-api/src/key-id.ts).
+  const owner = createHash("sha256").update(PUBLISH_KEY).digest("hex").slice(0, 32);
+  for (let s = 0; s < step.messages; s += every) pipeline.hmget(`${prefix}:notifications:${owner}.b${step.phase}-${s}`, "timestamp", "processedOn", "finishedOn", "data");
   for (const [error, fields] of await pipeline.exec()) {
     if (error || !fields?.[3]) continue;
     const intended = JSON.parse(fields[3]).data.t;
