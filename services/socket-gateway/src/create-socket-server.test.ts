@@ -278,3 +278,19 @@ describe("origins", () => {
     expect(refused.status).toBe(403);
   });
 });
+
+describe("memory per connection", () => {
+  it("keeps no reference to the handshake request once a WebSocket is open", async () => {
+    const gateway = await start();
+    const seen: { req: unknown }[] = [];
+    // engine.io's stand-in response for an upgrade is what kept the request alive; a middleware sees it.
+    gateway.io.engine.use((_req: unknown, res: { req: unknown }, next: () => void) => {
+      seen.push(res);
+      next();
+    });
+    const socket = await tokenClient(gateway.url);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.req).toBeNull();
+    expect(gateway.io.engine.clients[gateway.io.of("/").sockets.get(socket.id!)!.conn.id]?.request).toBeNull();
+  });
+});

@@ -17,6 +17,7 @@ import { isProtocolViolation } from "./is-protocol-violation.js";
 import { limitClientEvents } from "./limit-client-events.js";
 import { registerSubscriptions } from "./register-subscriptions.js";
 import { registerTokenLifetime } from "./register-token-lifetime.js";
+import { releaseUpgradeRequests, type MiddlewareRunningEngine } from "./release-upgrade-requests.js";
 
 /** Who may connect and what one client may cost; see docs/security.md. */
 export interface ClientPolicy {
@@ -73,6 +74,8 @@ export function createSocketServer(deps: SocketServerDeps): Server {
     ...(clients.corsOrigins.length > 0 ? { cors: { origin: any ? "*" : [...clients.corsOrigins] } } : {}),
     ...(adapter ? { adapter } : {}),
   });
+
+  releaseUpgradeRequests(io.engine as unknown as MiddlewareRunningEngine);
 
   const cut = (conn: BufferingConnection, reason: CutReason) => {
     onCut(reason);
