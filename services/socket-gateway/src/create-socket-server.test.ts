@@ -291,6 +291,6 @@ describe("memory per connection", () => {
     const socket = await tokenClient(gateway.url);
     expect(seen).toHaveLength(1);
     expect(seen[0]!.req).toBeNull();
-    expect(gateway.io.engine.clients[gateway.io.of("/").sockets.get(socket.id!)!.conn.id]?.request).toBeNull();
+    expect(gateway.io.of("/").sockets.get(socket.id!)!.conn.request).toBeNull();
   });
 });
