@@ -20,9 +20,9 @@ export interface TokenLifetimeOptions {
  * it no longer covers are left.
  *
  * Returns what attaches this to a socket. Deadlines sit in one-tick buckets swept by a single
- * interval, which runs only while some connection has a token: a `setTimeout` per socket, with
- * the closures around it, cost about 0.4 KB per token-holding connection, and anonymous sockets
- * now carry neither a timer nor a `disconnect` listener. The handlers are shared by every
+ * interval, which runs only while some connection has a token: a token holder costs a Set entry
+ * instead of a `Timeout` (120 B) and 3 closures around it, and an anonymous socket carries
+ * neither a timer nor a `disconnect` listener. The handlers are shared by every
  * socket (they find theirs in `this`).
  */
 export function createTokenLifetime(options: TokenLifetimeOptions): (socket: GatewaySocket) => void {

@@ -27,7 +27,9 @@ interface UpgradeResponse {
  * `TCP -> Socket._events.close -> closure -> WebSocketResponse.req`, in stock Socket.IO too.
  * Only engine middlewares (`io.engine.use`) read the stand-in: once they have run it drops the
  * request, and when none of them listens for its "close" the TCP socket's listener that would
- * emit it goes too (the stand-in, its closure and the once-wrapper: about 0.3 KB a connection).
+ * emit it goes too (the stand-in, its listener, context and once-wrapper). The snapshot then
+ * holds no IncomingMessage and no WebSocketResponse; with the rest of the memory work the live
+ * heap went from 14.0 to 10.6 KB per idle connection (heap-per-connection.mjs, 2,000 clients).
  * Plain HTTP responses (polling) end with their request and are left alone.
  */
 export function releaseUpgradeRequests(engine: MiddlewareRunningEngine): void {

@@ -31,8 +31,8 @@ export function hardenHttpServer(server: Server, options: HttpHardening): void {
   server.on("connection", (socket) => {
     const forget = () => clearTimeout(timer);
     const timer = setTimeout(() => {
-      // The check is made once: without this, the "close" listener (and through it this timer
-      // and both closures, about 0.4 KB) stayed on every WebSocket for its whole life.
+      // The check is made once: without this, the "close" listener (and through it this timer,
+      // both closures and their context) stayed on every WebSocket for its whole life.
       socket.removeListener("close", forget);
       if (socket.bytesRead === 0) socket.destroy();
     }, headersTimeoutMs);
