@@ -6,14 +6,15 @@ import { CLIENT_CORE, installCleanup, pinSelf } from "../lib/processes.mjs";
 import { startServer } from "../lib/servers.mjs";
 
 /**
- * `node bench/experiments/heap-per-connection.mjs [gateway|stock|floor] [connections]`: where an
+ * `node bench/experiments/heap-per-connection.mjs [gateway|stock|floor] [connections] [settle-s]`: where an
  * idle connection's memory goes. Takes a V8 heap snapshot of the server before and after
  * connecting, and lists the object kinds whose retained-by-count growth per connection is largest
- * (self sizes, grouped by constructor or type).
+ * (self sizes, grouped by constructor or type). `settle-s` (default 2) is the wait before the second
+ * snapshot: past HTTP_HEADERS_TIMEOUT_MS (10 s) the per-connection first-byte timers are gone.
  */
 installCleanup(300_000);
 pinSelf(CLIENT_CORE);
-const [name = "gateway", count = "2000"] = process.argv.slice(2);
+const [name = "gateway", count = "2000", settle = "2"] = process.argv.slice(2);
 const dir = `/tmp/bench-heap-${process.pid}`;
 mkdirSync(dir, { recursive: true });
 const server = await startServer(name, { nodeArgs: ["--heapsnapshot-signal=SIGUSR2", `--diagnostic-dir=${dir}`] });
@@ -57,7 +58,7 @@ function tally(snap) {
 
 const before = await snapshot();
 await fleet.connect({ server, total: Number(count), cohort: 0, smallRooms: 1000 });
-await sleep(2_000);
+await sleep(Number(settle) * 1000);
 const after = await snapshot();
 const rows = [...after].map(([key, a]) => {
   const b = before.get(key) ?? { count: 0, bytes: 0 };

@@ -278,3 +278,39 @@ describe("origins", () => {
     expect(refused.status).toBe(403);
   });
 });
+
+describe("memory per connection", () => {
+  type UpgradeResponse = { req: unknown; emit: (event: string) => boolean; on: (event: string, listener: () => void) => void };
+
+  it("keeps neither the handshake request nor engine.io's stand-in response once a WebSocket is open", async () => {
+    const gateway = await start();
+    const seen: UpgradeResponse[] = [];
+    const emitted: string[] = [];
+    // engine.io's stand-in response for an upgrade is what kept the request alive; a middleware sees it.
+    gateway.io.engine.use((_req: unknown, res: UpgradeResponse, next: () => void) => {
+      seen.push(res);
+      const emit = res.emit.bind(res);
+      res.emit = (event) => (emitted.push(event), emit(event));
+      next();
+    });
+    const socket = await tokenClient(gateway.url);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.req).toBeNull();
+    expect(gateway.io.of("/").sockets.get(socket.id!)!.conn.request).toBeNull();
+    socket.close();
+    await waitUntil(() => gateway.io.of("/").sockets.size === 0, { what: "the disconnect" });
+    expect(emitted).not.toContain("close");
+  });
+
+  it("still tells an engine middleware that listens for it when the connection closes", async () => {
+    const gateway = await start();
+    let closed = false;
+    gateway.io.engine.use((_req: unknown, res: UpgradeResponse, next: () => void) => {
+      res.on("close", () => (closed = true));
+      next();
+    });
+    const socket = await tokenClient(gateway.url);
+    socket.close();
+    await waitUntil(() => closed, { what: "the stand-in's close" });
+  });
+});

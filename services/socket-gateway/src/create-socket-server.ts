@@ -14,9 +14,10 @@ import type { TokenVerifier } from "./create-token-verifier.js";
 import { cutConnection } from "./cut-connection.js";
 import type { GatewaySocket } from "./gateway-socket.js";
 import { isProtocolViolation } from "./is-protocol-violation.js";
-import { limitClientEvents } from "./limit-client-events.js";
-import { registerSubscriptions } from "./register-subscriptions.js";
-import { registerTokenLifetime } from "./register-token-lifetime.js";
+import { createClientEventLimit } from "./create-client-event-limit.js";
+import { createSubscriptionHandlers } from "./create-subscription-handlers.js";
+import { createTokenLifetime } from "./create-token-lifetime.js";
+import { releaseUpgradeRequests, type MiddlewareRunningEngine } from "./release-upgrade-requests.js";
 
 /** Who may connect and what one client may cost; see docs/security.md. */
 export interface ClientPolicy {
@@ -74,28 +75,37 @@ export function createSocketServer(deps: SocketServerDeps): Server {
     ...(adapter ? { adapter } : {}),
   });
 
+  releaseUpgradeRequests(io.engine as unknown as MiddlewareRunningEngine);
+
   const cut = (conn: BufferingConnection, reason: CutReason) => {
     onCut(reason);
     cutConnection(conn);
   };
   const rateLimit = createConnectionRateLimiter({ perSecond: clients.connectionsPerSecondPerIp });
   const admissions = new WeakMap<object, Promise<Admission>>();
+  // Shared by every connection (`this` is the engine.io socket), not a closure made per connection.
+  function checkProtocol(this: EngineConnection, data: unknown) {
+    if (isProtocolViolation(data)) cut(this, "protocol_violation");
+  }
 
   io.engine.on("connection", (raw: EngineConnection) => {
     // Counted per engine.io connection, so connections that never complete a handshake count too.
     admissions.set(raw, rateLimit(raw.request ? clientAddress(raw.request, clients.clientIpHeader) : "unknown"));
     // The handshake request (headers, buffers) would otherwise stay referenced for the life of
-    // every connection: about a third of the memory an idle socket costs.
+    // every connection (releaseUpgradeRequests drops engine.io's other reference to it).
     raw.request = null;
-    raw.on("message", (data) => {
-      if (isProtocolViolation(data)) cut(raw, "protocol_violation");
-    });
+    raw.on("message", checkProtocol);
   });
 
   const handshaking = new WeakSet<object>();
   const guard = createHandshakeGuard({
     authenticate: clients.authenticate,
-    admission: (socket) => admissions.get(socket.conn) ?? Promise.resolve({ ok: true }),
+    admission: (socket) => {
+      // Read once: the decision is not needed again, so it is not kept for the connection's life.
+      const admission = admissions.get(socket.conn);
+      admissions.delete(socket.conn);
+      return admission ?? Promise.resolve({ ok: true });
+    },
     draining,
     maxConnections,
     connected: () => io.of("/").sockets.size,
@@ -117,30 +127,39 @@ export function createSocketServer(deps: SocketServerDeps): Server {
     void guard(socket as GatewaySocket, next);
   });
 
+  // What each connection gets is attached from functions shared by all of them: per-socket
+  // closures were ~8 functions and 6 contexts per idle connection (see bench/README.md).
+  function forgetHandshake(this: GatewaySocket) {
+    handshaking.delete(this.conn);
+  }
+  const limitEvents = createClientEventLimit({
+    perSecond: clients.eventsPerSecond,
+    onFlood: (socket) => {
+      onCut("event_flood");
+      // `io server disconnect`: the client does not reconnect on its own, unlike after a cut.
+      socket.disconnect(true);
+    },
+    onViolation: (socket) => cut(socket.conn as unknown as BufferingConnection, "protocol_violation"),
+  });
+  const handleSubscriptions = createSubscriptionHandlers({ maxRooms: clients.maxRoomsPerConnection });
+  const limitLifetime = createTokenLifetime({
+    verifyToken: clients.verifyToken,
+    graceMs: clients.expiryGraceMs,
+    // A transport close, so the client reconnects and its `auth` callback fetches a fresh token.
+    onExpired: (socket) => {
+      onCut("token_expired");
+      socket.conn.close();
+    },
+  });
+
   io.on("connection", (raw) => {
     const socket = raw as GatewaySocket;
     const { sub } = socket.data.identity;
     if (sub !== undefined) void socket.join(userRoom(sub));
-    socket.on("disconnect", () => handshaking.delete(socket.conn));
-    limitClientEvents(socket, {
-      perSecond: clients.eventsPerSecond,
-      onFlood: () => {
-        onCut("event_flood");
-        // `io server disconnect`: the client does not reconnect on its own, unlike after a cut.
-        socket.disconnect(true);
-      },
-      onViolation: () => cut(socket.conn as unknown as BufferingConnection, "protocol_violation"),
-    });
-    registerSubscriptions(socket, { maxRooms: clients.maxRoomsPerConnection });
-    registerTokenLifetime(socket, {
-      verifyToken: clients.verifyToken,
-      graceMs: clients.expiryGraceMs,
-      // A transport close, so the client reconnects and its `auth` callback fetches a fresh token.
-      onExpired: () => {
-        onCut("token_expired");
-        socket.conn.close();
-      },
-    });
+    socket.on("disconnect", forgetHandshake);
+    limitEvents(socket);
+    handleSubscriptions(socket);
+    limitLifetime(socket);
     logger.debug({ socketId: socket.id, sub }, "client connected");
   });
 

@@ -29,10 +29,14 @@ export function hardenHttpServer(server: Server, options: HttpHardening): void {
   // Node starts the headers clock at the first byte: a connection that never sends one is
   // outside both timeouts and would stay open for good.
   server.on("connection", (socket) => {
+    const forget = () => clearTimeout(timer);
     const timer = setTimeout(() => {
+      // The check is made once: without this, the "close" listener (and through it this timer,
+      // both closures and their context) stayed on every WebSocket for its whole life.
+      socket.removeListener("close", forget);
       if (socket.bytesRead === 0) socket.destroy();
     }, headersTimeoutMs);
     timer.unref();
-    socket.once("close", () => clearTimeout(timer));
+    socket.once("close", forget);
   });
 }
