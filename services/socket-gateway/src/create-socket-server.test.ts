@@ -196,10 +196,12 @@ describe("token expiry and refresh", () => {
 
   it("extends the connection on auth:refresh with a token for the same subject", async () => {
     const gateway = await start({ expiryGraceMs: 200 });
-    const socket = await client(gateway.url, { token: await mintToken({ sub: "alice", expiresInSeconds: 1 }) });
+    // `exp` counts whole seconds, so a "1 s" token can have a millisecond left: 2 s leaves at least one.
+    const socket = await client(gateway.url, { token: await mintToken({ sub: "alice", expiresInSeconds: 2 }) });
     const result = await refresh(socket, await mintToken({ sub: "alice", expiresInSeconds: 60 }));
     expect(result).toMatchObject({ ok: true, expiresAt: expect.any(Number) });
-    await new Promise((resolve) => setTimeout(resolve, 1600));
+    // Past the first token's exp plus grace (and the expiry sweep): still connected.
+    await new Promise((resolve) => setTimeout(resolve, 2600));
     expect(socket.connected).toBe(true);
     expect(gateway.cuts).toEqual([]);
   });
