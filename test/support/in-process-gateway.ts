@@ -4,6 +4,7 @@ import { pino } from "pino";
 import type { Server } from "socket.io";
 import { createClientAuthenticator } from "../../services/socket-gateway/src/create-client-authenticator.js";
 import { createSocketServer, type ClientPolicy, type CutReason } from "../../services/socket-gateway/src/create-socket-server.js";
+import type { BroadcastObserver } from "../../services/socket-gateway/src/observe-broadcasts.js";
 import { createTokenVerifier } from "../../services/socket-gateway/src/create-token-verifier.js";
 import { TEST_JWT_SECRET } from "./tokens.js";
 
@@ -12,6 +13,7 @@ export interface InProcessGatewayOptions extends Partial<Omit<ClientPolicy, "aut
   draining?: () => boolean;
   /** Grants of clients without a token; omit to refuse them. */
   anonymousRooms?: string[];
+  onBroadcast?: BroadcastObserver;
 }
 
 export interface InProcessGateway {
@@ -46,6 +48,7 @@ export async function startInProcessGateway(options: InProcessGatewayOptions = {
     },
     onRefused: (code) => refusals.push(code),
     onCut: (reason) => cuts.push(reason),
+    ...(options.onBroadcast ? { onBroadcast: options.onBroadcast } : {}),
   });
   await new Promise<void>((resolve) => httpServer.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;

@@ -8,12 +8,12 @@ import type { ClientAuthenticator } from "./create-client-authenticator.js";
 import { createConnectionRateLimiter } from "./create-connection-rate-limiter.js";
 import { createHandshakeGuard, type Admission, type RefusalCode } from "./create-handshake-guard.js";
 import { createOriginCheck } from "./create-origin-check.js";
-import { countBroadcasts } from "./count-broadcasts.js";
 import { createSlowConsumerGuard } from "./create-slow-consumer-guard.js";
 import type { TokenVerifier } from "./create-token-verifier.js";
 import { cutConnection } from "./cut-connection.js";
 import type { GatewaySocket } from "./gateway-socket.js";
 import { isProtocolViolation } from "./is-protocol-violation.js";
+import { observeBroadcasts, type BroadcastObserver } from "./observe-broadcasts.js";
 import { createClientEventLimit } from "./create-client-event-limit.js";
 import { createSubscriptionHandlers } from "./create-subscription-handlers.js";
 import { createTokenLifetime } from "./create-token-lifetime.js";
@@ -47,6 +47,8 @@ export interface SocketServerDeps {
   adapter?: ServerOptions["adapter"];
   onRefused?: (code: RefusalCode) => void;
   onCut?: (reason: CutReason) => void;
+  /** Called once each broadcast has been written to this gateway's sockets (for metrics). */
+  onBroadcast?: BroadcastObserver;
 }
 
 // Clients only send subscribe/unsubscribe/auth:refresh; 100 room names or a token fit well within this.
@@ -61,7 +63,7 @@ interface EngineConnection extends BufferingConnection {
 }
 
 export function createSocketServer(deps: SocketServerDeps): Server {
-  const { httpServer, logger, maxConnections, draining, adapter, clients, onRefused = () => {}, onCut = () => {} } = deps;
+  const { httpServer, logger, maxConnections, draining, adapter, clients, onRefused = () => {}, onCut = () => {}, onBroadcast } = deps;
   const any = clients.corsOrigins.includes("*");
   const io = new Server(httpServer, {
     serveClient: false,
@@ -163,10 +165,15 @@ export function createSocketServer(deps: SocketServerDeps): Server {
     logger.debug({ socketId: socket.id, sub }, "client connected");
   });
 
-  const broadcasts = countBroadcasts(io.of("/").adapter as never);
+  // One observer of the adapter's broadcasts serves both the slow-consumer sweep and the metrics.
+  let broadcasts = 0;
+  observeBroadcasts(io.of("/").adapter as never, (recipients, meta) => {
+    broadcasts++;
+    onBroadcast?.(recipients, meta);
+  });
   const guardSlow = createSlowConsumerGuard({
     connections: () => (io.engine as unknown as { clients: Record<string, BufferingConnection> }).clients,
-    activity: broadcasts,
+    activity: () => broadcasts,
     maxBytes: clients.slowConsumerMaxBytes,
     intervalMs: SLOW_CONSUMER_SWEEP_MS,
     onSlow: (conn, bytes) => {

@@ -59,6 +59,7 @@ const io = createSocketServer({
   },
   onRefused: () => metrics.countError("connection_refused"),
   onCut: (reason) => gatewayMetrics.countCut(reason),
+  onBroadcast: (recipients, meta) => gatewayMetrics.observeBroadcast(recipients, meta),
   ...(redis ? { adapter: createAdapter(redis.pub, redis.sub, { key: config.REDIS_PREFIX }) } : {}),
 });
 const gatewayMetrics = registerGatewayMetrics(registry, io);

@@ -10,9 +10,14 @@ afterEach(() => cleanups.splice(0).forEach((cleanup) => cleanup()));
 
 async function setup(clock: () => number) {
   // Anonymous clients with every room granted: this test is about counting, not access.
-  const { io, url, close } = await startInProcessGateway({ anonymousRooms: ["*"] });
+  // Wired as main.ts does: the socket server's broadcast observer feeds the metrics.
+  let metrics: ReturnType<typeof registerGatewayMetrics> | undefined;
+  const { io, url, close } = await startInProcessGateway({
+    anonymousRooms: ["*"],
+    onBroadcast: (recipients, meta) => metrics?.observeBroadcast(recipients, meta),
+  });
   const registry = new Registry();
-  registerGatewayMetrics(registry, io, clock);
+  metrics = registerGatewayMetrics(registry, io, clock);
   cleanups.push(() => void close());
   const clients: ClientSocket[] = [];
   for (let i = 0; i < 3; i++) {

@@ -2,7 +2,7 @@ import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 import type { Server } from "socket.io";
 import { LATENCY_BUCKETS_SECONDS, METRIC } from "@socket-server/shared/metrics";
 import type { CutReason } from "./create-socket-server.js";
-import { observeBroadcasts } from "./observe-broadcasts.js";
+import type { BroadcastObserver } from "./observe-broadcasts.js";
 
 const CUT_REASONS: readonly CutReason[] = ["slow_consumer", "event_flood", "token_expired", "protocol_violation"];
 
@@ -11,7 +11,7 @@ export function registerGatewayMetrics(
   registry: Registry,
   io: Server,
   now: () => number = Date.now,
-): { countCut: (reason: CutReason) => void } {
+): { countCut: (reason: CutReason) => void; observeBroadcast: BroadcastObserver } {
   const namespace = io.of("/");
   const cuts = new Counter({
     name: METRIC.clientsDisconnected,
@@ -47,9 +47,12 @@ export function registerGatewayMetrics(
     buckets: LATENCY_BUCKETS_SECONDS,
     registers: [registry],
   });
-  observeBroadcasts(namespace.adapter as never, (recipients, meta) => {
-    delivered.inc(recipients);
-    if (meta && recipients > 0) latency.observe(Math.max(0, now() - meta.ts) / 1000);
-  });
-  return { countCut: (reason) => cuts.inc({ reason }) };
+  return {
+    countCut: (reason) => cuts.inc({ reason }),
+    // Fed by the socket server's one broadcast observer (createSocketServer's `onBroadcast`).
+    observeBroadcast: (recipients, meta) => {
+      delivered.inc(recipients);
+      if (meta && recipients > 0) latency.observe(Math.max(0, now() - meta.ts) / 1000);
+    },
+  };
 }
