@@ -39,7 +39,9 @@ export function publishAppFixture(options: PublishAppFixtureOptions = {}) {
     notifications: options.notifications,
     apiKeys: keys,
     rateLimiter: options.rateLimiter ?? createKeyRateLimiter({ perSecond: 0, burst: 0 }),
-    replayStore: options.replayStore ?? createMemoryReplayStore(),
+    // On the app's clock: with a pinned `now`, a store on the real clock would expire claims
+    // early and let a replay through (the fuzz test caught this once the run took over 4 s).
+    replayStore: options.replayStore ?? createMemoryReplayStore(options.now ? { now: options.now } : {}),
     maxPayloadBytes: options.maxPayloadBytes ?? 1000,
     logger: pino({ level: "silent" }),
     ...(options.now ? { now: options.now } : {}),
