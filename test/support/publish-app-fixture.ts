@@ -1,4 +1,6 @@
+import { Hono } from "hono";
 import { pino } from "pino";
+import { handleErrors } from "@socket-server/shared/http";
 import type { PublishKeyConfig } from "@socket-server/shared/config";
 import { createPublisher, type RoomDelivery } from "@socket-server/shared/publishing";
 import { createKeyRateLimiter } from "../../services/publish-api/src/create-key-rate-limiter.js";
@@ -27,7 +29,10 @@ export function publishAppFixture(options: PublishAppFixtureOptions = {}) {
   const keys = (options.keys ?? [OTHER_KEY, KEY]).map((entry) =>
     typeof entry === "string" ? { key: entry, rooms: undefined, signingSecret: undefined } : entry,
   );
-  const app = createPublishApp({
+  // Mounted as the services mount it, on an app that renders errors.
+  const app = new Hono();
+  handleErrors(app, pino({ level: "silent" }));
+  app.route("/", createPublishApp({
     publisher: createPublisher({
       emitter: {
         async emit(deliveries) {
@@ -43,9 +48,8 @@ export function publishAppFixture(options: PublishAppFixtureOptions = {}) {
     // early and let a replay through (the fuzz test caught this once the run took over 4 s).
     replayStore: options.replayStore ?? createMemoryReplayStore(options.now ? { now: options.now } : {}),
     maxPayloadBytes: options.maxPayloadBytes ?? 1000,
-    logger: pino({ level: "silent" }),
     ...(options.now ? { now: options.now } : {}),
-  });
+  }));
   const post = (path: string, body: unknown, headers: Record<string, string> = { authorization: `Bearer ${KEY}` }) =>
     app.request(path, { method: "POST", body: typeof body === "string" || body instanceof Uint8Array ? body : JSON.stringify(body), headers });
   return { app, emitted, post };

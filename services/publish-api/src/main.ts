@@ -60,8 +60,6 @@ app.route("/", createPublishApp({
   replayStore: createRedisReplayStore({ client: redis, prefix: config.REDIS_PREFIX }),
   maxPayloadBytes: config.MAX_PAYLOAD_BYTES,
   maxInFlight: config.PUBLISH_MAX_IN_FLIGHT,
-  logger,
-  onInternalError: () => metrics.countError("internal"),
 }));
 
 const server = createHttpServer(app.fetch, config);

@@ -78,8 +78,6 @@ const publishApp = redis
       replayStore: createMemoryReplayStore(),
       maxPayloadBytes: config.MAX_PAYLOAD_BYTES,
       maxInFlight: config.PUBLISH_MAX_IN_FLIGHT,
-      logger,
-      onInternalError: () => metrics.countError("internal"),
     });
 const app = createGatewayApp({
   logger,

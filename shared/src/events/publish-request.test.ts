@@ -110,3 +110,25 @@ describe("data that could not be delivered safely", () => {
     expect(JSON.stringify(parsed.data)).toBe(JSON.stringify(data));
   });
 });
+
+describe("data given by a caller that did not parse JSON", () => {
+  it("refuses values JSON cannot carry, naming where", () => {
+    const cases: Array<[unknown, Array<string | number>]> = [
+      [{ a: undefined }, ["data", "a"]],
+      [[1, () => 1], ["data", 1]],
+      [{ n: Number.NaN }, ["data", "n"]],
+      [{ big: 1n }, ["data", "big"]],
+      [{ when: new Date(0) }, ["data", "when"]],
+    ];
+    for (const [data, path] of cases) {
+      const result = PublishRequestSchema.safeParse({ ...valid, data });
+      expect(result.success, JSON.stringify(path)).toBe(false);
+      expect(result.error!.issues[0]!.path).toEqual(path);
+    }
+  });
+
+  it("passes data through as the same value, not a copy", () => {
+    const data = { nested: { list: [1, "two", null, true] } };
+    expect(PublishRequestSchema.parse({ ...valid, data }).data).toBe(data);
+  });
+});

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { checkJsonData } from "./check-json-data.js";
+import type { JsonValue } from "./client-protocol.js";
 import { EventNameSchema } from "./event-name.js";
 import { RoomNameSchema } from "./room-name.js";
 
@@ -13,15 +14,12 @@ const publishFields = {
   room: RoomNameSchema.optional(),
   rooms: z.array(RoomNameSchema).min(1).max(MAX_ROOMS_PER_PUBLISH).optional(),
   event: EventNameSchema,
-  // Any JSON value; `undefined` is not JSON, so a missing `data` is refused. Checked on the raw
-  // parsed input first (see checkJsonData): the JSON schema copies objects and recurses.
-  data: z
-    .unknown()
-    .superRefine((value, ctx) => {
-      const problem = checkJsonData(value);
-      if (problem) ctx.addIssue({ code: "custom", path: problem.path, message: problem.message });
-    })
-    .pipe(z.json({ error: "required: any JSON value (null included)" })),
+  // Any JSON value; `undefined` is not JSON, so a missing `data` is refused. One walk, no copy
+  // (zod's z.json() rebuilt every object, a measurable share of a publish's CPU).
+  data: z.custom<JsonValue>().superRefine((value, ctx) => {
+    const problem = value === undefined ? { path: [], message: "required: any JSON value (null included)" } : checkJsonData(value);
+    if (problem) ctx.addIssue({ code: "custom", path: problem.path, message: problem.message });
+  }),
   except: z.array(SocketIdSchema).max(MAX_EXCEPT_PER_PUBLISH).optional(),
 };
 

@@ -1,5 +1,5 @@
-import { createAdaptorServer } from "@hono/node-server";
-import type { Server } from "node:http";
+import { getRequestListener } from "@hono/node-server";
+import { createServer, type Server } from "node:http";
 import { hardenHttpServer } from "./harden-http-server.js";
 
 /** The HTTP timeouts every service reads from its environment. */
@@ -9,9 +9,33 @@ export interface HttpTimeoutConfig {
   HTTP_KEEP_ALIVE_TIMEOUT_MS: number;
 }
 
-/** A Node HTTP server for a fetch handler (Hono's), hardened against slow clients, not yet listening. */
+/**
+ * Sent on every answer of the services' own routes, errors and 404s included. A JSON API is
+ * never framed, rendered or worth caching by a browser, so the strictest values cost nothing.
+ * They are set on the Node response rather than by Hono's secureHeaders middleware, which set
+ * a dozen headers one by one on a fetch `Headers` object per request, a measurable share of a
+ * publish's CPU.
+ */
+export const SECURE_API_HEADERS: Readonly<Record<string, string>> = {
+  "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+  "Strict-Transport-Security": "max-age=15552000; includeSubDomains",
+  "X-Content-Type-Options": "nosniff",
+  "X-Frame-Options": "DENY",
+  "Referrer-Policy": "no-referrer",
+  "Cross-Origin-Resource-Policy": "same-origin",
+};
+const secureHeaderEntries = Object.entries(SECURE_API_HEADERS);
+
+/**
+ * A Node HTTP server for a fetch handler (Hono's), hardened against slow clients, not yet
+ * listening. Socket.IO, attached to the gateway's server later, answers its own paths itself.
+ */
 export function createHttpServer(fetch: (request: Request) => Response | Promise<Response>, config: HttpTimeoutConfig): Server {
-  const server = createAdaptorServer({ fetch }) as Server;
+  const handle = getRequestListener(fetch);
+  const server = createServer((request, response) => {
+    for (const [name, value] of secureHeaderEntries) response.setHeader(name, value);
+    return handle(request, response);
+  });
   hardenHttpServer(server, {
     headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT_MS,
     requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,

@@ -1,16 +1,17 @@
 import { Emitter } from "@socket.io/redis-emitter";
 import type { Redis } from "ioredis";
-import { withTimeout } from "../redis/with-timeout.js";
+import { batchPublishes } from "./batch-publishes.js";
 import { PublishUnavailableError } from "./publish-unavailable-error.js";
 import type { RoomDelivery, RoomEmitter } from "./room-emitter.js";
 
 export interface RedisRoomEmitterDeps {
-  /** A `command` client: no offline queue, a command timeout. */
+  /**
+   * A `command` client: no offline queue, and a command timeout, which is what bounds a
+   * publish's round trip (a second timer per publish here cost more than it added).
+   */
   client: Redis;
   /** The Socket.IO adapter key; gateways must use the same one (REDIS_PREFIX). */
   key: string;
-  /** Upper bound on one publish round trip, on top of the client's own timeout. */
-  timeoutMs?: number;
 }
 
 /**
@@ -22,7 +23,7 @@ export interface RedisRoomEmitterDeps {
  * recorded messages of one publication then go out together (several rooms in one MULTI, so
  * they are taken all or none), and each PUBLISH reply says how many gateways received it.
  */
-export function createRedisRoomEmitter({ client, key, timeoutMs = 1000 }: RedisRoomEmitterDeps): RoomEmitter {
+export function createRedisRoomEmitter({ client, key }: RedisRoomEmitterDeps): RoomEmitter {
   const recorded: Array<[channel: string, message: Buffer]> = [];
   const recorder = {
     publish(channel: string, message: Buffer) {
@@ -30,6 +31,7 @@ export function createRedisRoomEmitter({ client, key, timeoutMs = 1000 }: RedisR
     },
   };
   const emitter = new Emitter(recorder, { key });
+  const publish = batchPublishes(client);
 
   function encode(deliveries: RoomDelivery[]) {
     recorded.length = 0;
@@ -42,9 +44,9 @@ export function createRedisRoomEmitter({ client, key, timeoutMs = 1000 }: RedisR
   /** One PUBLISH per message; several rooms go in one MULTI, so they are taken all or none. */
   async function send(messages: Array<[string, Buffer]>): Promise<number[]> {
     if (messages.length === 1) {
-      // The common case, one room: a plain command, without a transaction's allocations.
+      // The common case, one room: batched with the other single-room publishes of this turn.
       const [channel, message] = messages[0]!;
-      return [await client.publish(channel, message)];
+      return [await publish(channel, message)];
     }
     const transaction = client.multi();
     for (const [channel, message] of messages) transaction.publish(channel, message);
@@ -58,7 +60,7 @@ export function createRedisRoomEmitter({ client, key, timeoutMs = 1000 }: RedisR
 
   return {
     async emit(deliveries) {
-      const receivers = await withTimeout(send(encode(deliveries)), timeoutMs).catch((cause: unknown) => {
+      const receivers = await send(encode(deliveries)).catch((cause: unknown) => {
         throw new PublishUnavailableError("Redis did not take the message", { cause });
       });
       // Every gateway pattern-subscribes to the adapter channel: zero receivers means none is listening.

@@ -1,0 +1,74 @@
+import { Redis } from "ioredis";
+import { pino } from "pino";
+import { afterAll, describe, expect, inject, it } from "vitest";
+import { startRedisServer } from "../../../test/support/redis-server.js";
+import { testPrefix } from "../../../test/support/test-prefix.js";
+import { waitUntil } from "../../../test/support/wait-until.js";
+import { createRedisClient } from "../redis/index.js";
+import { batchPublishes } from "./batch-publishes.js";
+
+const logger = pino({ level: "silent" });
+const clients: Redis[] = [];
+afterAll(() => {
+  for (const client of clients) client.disconnect();
+});
+
+async function commandClient(url: string, commandTimeoutMs = 1000) {
+  const client = createRedisClient({ url, name: testPrefix("batch"), role: "command", logger, commandTimeoutMs });
+  clients.push(client);
+  await waitUntil(() => client.status === "ready", { what: "redis ready" });
+  return client;
+}
+
+describe("batchPublishes", () => {
+  it("sends one turn's publishes in one write, each answered with its own receiver count", async () => {
+    const url = inject("redisUrl");
+    const channel = testPrefix("batch");
+    const [client, subscriber] = [await commandClient(url), new Redis(url)];
+    clients.push(subscriber);
+    const received: string[] = [];
+    subscriber.on("message", (_channel, message: string) => received.push(message));
+    await subscriber.subscribe(channel);
+    let writes = 0;
+    const write = client.stream.write.bind(client.stream);
+    client.stream.write = ((...args: Parameters<typeof write>) => {
+      writes++;
+      return write(...args);
+    }) as typeof client.stream.write;
+
+    const publish = batchPublishes(client);
+    const answers = await Promise.all([
+      publish(channel, Buffer.from("a")),
+      publish(`${channel}:nobody`, Buffer.from("b")),
+      publish(channel, Buffer.from("c")),
+    ]);
+    expect(answers).toEqual([1, 0, 1]);
+    expect(writes).toBe(1);
+    await waitUntil(() => received.length === 2, { what: "both messages at the subscriber" });
+    expect(received).toEqual(["a", "c"]);
+  });
+
+  it("fails each batch within the command timeout while Redis is frozen, not one after another", async () => {
+    const redis = await startRedisServer();
+    try {
+      const publish = batchPublishes(await commandClient(redis.url, 500));
+      redis.freeze();
+      const started = performance.now();
+      const tookMs = (promise: Promise<number>) => promise.then(
+        () => Number.NaN,
+        () => performance.now() - started,
+      );
+      const first = tookMs(publish("frozen", Buffer.from("1")));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const second = tookMs(publish("frozen", Buffer.from("2")));
+      const [firstMs, secondMs] = await Promise.all([first, second]);
+      expect(firstMs).toBeGreaterThanOrEqual(450);
+      expect(firstMs).toBeLessThan(900);
+      // Started 200 ms later, it must fail about 500 ms after that, not after the first batch's 500.
+      expect(secondMs).toBeLessThan(850);
+    } finally {
+      redis.thaw();
+      await redis.stop();
+    }
+  });
+});
