@@ -3,7 +3,7 @@ import { parseArgs } from "./lib/args.mjs";
 import { startFleet } from "./lib/client-fleet.mjs";
 import { machineInfo } from "./lib/machine-info.mjs";
 import { CLIENT_CORE, installCleanup, pinSelf } from "./lib/processes.mjs";
-import { startServer, targetLabel } from "./lib/servers.mjs";
+import { startTarget, targetLabel } from "./lib/servers.mjs";
 import { writeResults } from "./lib/write-results.mjs";
 import { runBigRoomFanout } from "./scenarios/big-room-fanout.mjs";
 import { connectAndMeasureIdle } from "./scenarios/idle-capacity.mjs";
@@ -15,7 +15,7 @@ import { runSmallRooms } from "./scenarios/small-rooms.mjs";
 /**
  * `npm run bench` (quick) or `npm run bench -- --full`. Each server under comparison gets the
  * same connected clients in turn; scenarios that need Redis start their own processes.
- * Options: --targets=floor,stock,gateway --scenarios=fanout,idle,publish-api,small-rooms,saturation,queue
+ * Options: --targets=floor,stock,gateway,stock-redis,gateway-redis --scenarios=fanout,idle,publish-api,small-rooms,saturation,queue
  * --profile[=dir] (every node process writes a .cpuprofile)
  * --connections=N --client-procs=N --deadline-s=N
  */
@@ -35,7 +35,7 @@ for (const name of config.targets) {
   let server;
   let fleet;
   try {
-    server = await startServer(name);
+    server = await startTarget(name);
     fleet = await startFleet({ processes: config.clientProcs });
     log(`${server.label}: connecting ${config.connections}`);
     entry.idle = await connectAndMeasureIdle({ server, fleet, config, measureIdle: wants("idle") });

@@ -11,7 +11,7 @@ const MODES = {
     cohort: 20,
     fanout: { sizes: [100, 1024], intervalMs: 500, warmupMessages: 4, repeats: 3, extraAttempts: 4, messages: 8 },
     idleWindowMs: 25_000, // one Engine.IO pingInterval, so every socket is pinged once in the window
-    publishApi: { rates: [1_000, 2_000, 4_000, 8_000, 15_000], stepMs: 3_000 },
+    publishApi: { rates: [1_000, 2_000, 4_000, 6_000, 8_000, 10_000, 12_000, 15_000], stepMs: 3_000 },
     smallRooms: { rooms: 1_000, rates: [500, 1_000, 2_000, 4_000], stepMs: 3_000 },
     saturation: { rates: [4, 8, 16], stepMs: 4_000 },
     queue: { connections: 2_000, rates: [250, 500, 1_000, 2_000], stepMs: 3_000 },
@@ -42,7 +42,7 @@ export function parseArgs(argv) {
   if (flags.has("scenarios")) config.scenarios = String(flags.get("scenarios")).split(",");
   if (flags.has("connections")) config.connections = Number(flags.get("connections"));
   if (flags.has("client-procs")) config.clientProcs = Number(flags.get("client-procs"));
-  config.targets = flags.has("targets") ? String(flags.get("targets")).split(",") : ["floor", "stock", "gateway"];
+  config.targets = flags.has("targets") ? String(flags.get("targets")).split(",") : ["floor", "stock", "gateway", "stock-redis", "gateway-redis"];
   config.mode = mode;
   if (flags.has("profile")) process.env.BENCH_CPU_PROF_DIR = flags.get("profile") === true ? "bench/profiles" : String(flags.get("profile"));
   // Nothing may run unbounded: the whole run is killed past this deadline.

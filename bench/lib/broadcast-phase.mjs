@@ -21,10 +21,10 @@ let nextPhase = 0;
  * nothing moved for `drainMs`. Server CPU is read from /proc over the same window, summed
  * over `serverPids` (every process of ours on the server core).
  */
-export async function runBroadcastPhase({ server, fleet, size, rate, messages, roomFor, membersPerRoom, drainMs = 3_000, path = "/v1/publish", body, serverPids = [server.pid] }) {
+export async function runBroadcastPhase({ server, fleet, size, rate, messages, roomFor, membersPerRoom, drainMs = 3_000, path = "/v1/publish", body, serverPids = server.pids ?? [server.pid] }) {
   const phase = nextPhase++;
   await fleet.reset(phase, size);
-  const publisher = await createPipelinedPublisher({ port: server.port, path, token: PUBLISH_KEY, connections: 16 });
+  const publisher = await createPipelinedPublisher({ port: server.publishPort ?? server.port, path, token: PUBLISH_KEY, connections: 16 });
   // Requests on separate connections may be handled in either order, and a swapped broadcast
   // would count as a reordering: one room's publishes share a connection (see send's key).
   let accepted = 0;

@@ -7,6 +7,8 @@ const spread = (s, digits = 1) => (s?.median === null || s?.median === undefined
 const ratio = (value, base) => (value && base ? `${(value / base).toFixed(2)}×` : "–");
 // Reasons repeat across runs with different numbers; keep each kind once.
 const summarizeReasons = (runs) => [...new Set(runs.flatMap((r) => r.reasons.map((reason) => reason.replace(/[\d.]+/g, "N"))))].join("; ");
+// The Redis topologies are compared with stock Socket.IO's Redis topology, the others with stock.
+const stockFor = (targets, name) => (name.endsWith("-redis") ? targets["stock-redis"] : targets.stock);
 const validity = (entry) => (entry?.valid ? "valid" : `**invalid**: ${(entry?.reasons ?? ["not run"]).join("; ")}`);
 
 export function renderMarkdown(results, chartFile) {
@@ -25,20 +27,19 @@ export function renderMarkdown(results, chartFile) {
   ];
 
   const floorIdle = targets.floor?.idle;
-  const stockIdle = targets.stock?.idle;
   if (names.some((n) => targets[n].idle)) {
     lines.push("## 1. Idle capacity", "", "| server | connections | RSS / conn (KB) | vs floor | vs stock | heap / conn (KB) | connect p50 / p99 (ms) | heartbeat CPU | validity |", "|---|---|---|---|---|---|---|---|---|");
     for (const name of names) {
       const idle = targets[name].idle;
       if (!idle) continue;
-      lines.push(`| ${targets[name].label} | ${idle.connections} | ${f(idle.rssBytesPerConnection / 1024)} | ${ratio(idle.rssBytesPerConnection, floorIdle?.rssBytesPerConnection)} | ${ratio(idle.rssBytesPerConnection, stockIdle?.rssBytesPerConnection)} | ${f(idle.heapBytesPerConnection / 1024)} | ${f(idle.connectTime.p50)} / ${f(idle.connectTime.p99)} | ${idle.heartbeat ? `${f(idle.heartbeat.serverCpuPct, 2)}%` : "–"} | ${validity(idle)} |`);
+      lines.push(`| ${targets[name].label} | ${idle.connections} | ${f(idle.rssBytesPerConnection / 1024)} | ${ratio(idle.rssBytesPerConnection, floorIdle?.rssBytesPerConnection)} | ${ratio(idle.rssBytesPerConnection, stockFor(targets, name)?.idle?.rssBytesPerConnection)} | ${f(idle.heapBytesPerConnection / 1024)} | ${f(idle.connectTime.p50)} / ${f(idle.connectTime.p99)} | ${idle.heartbeat ? `${f(idle.heartbeat.serverCpuPct, 2)}%` : "–"} | ${validity(idle)} |`);
     }
     lines.push("");
   }
 
   const sizes = results.config.fanout.sizes;
   if (names.some((n) => targets[n].fanout)) {
-    lines.push("## 2. Big-room fan-out", "", `One room of every connection, one message every ${results.config.fanout.intervalMs} ms; median [min–max] over the valid runs (up to ${results.config.fanout.repeats}, with up to ${results.config.fanout.extraAttempts ?? 0} extra attempts when other work spoils some) after a warm-up. Latency from the publish's intended send time to receipt. CPU / delivery: the server process's CPU time over the phase divided by deliveries; net of idle subtracts its idle-capacity CPU rate (heartbeats, timers, sweeps) over the same time.`, "");
+    lines.push("## 2. Big-room fan-out", "", `One room of every connection, one message every ${results.config.fanout.intervalMs} ms; median [min–max] over the valid runs (up to ${results.config.fanout.repeats}, with up to ${results.config.fanout.extraAttempts ?? 0} extra attempts when other work spoils some) after a warm-up. Latency from the publish's intended send time to receipt. CPU / delivery: the server process's CPU time over the phase divided by deliveries; net of idle subtracts its idle-capacity CPU rate (heartbeats, timers, sweeps) over the same time. In the Redis topologies the server is two processes, the socket server and its publisher, and both are counted; "vs stock" there compares with stock Socket.IO's Redis topology.`, "");
     lines.push("| server | payload | p50 (ms) | p99 (ms) | max (ms) | CPU / delivery (µs) | vs floor | vs stock | net of idle (µs) | net vs floor | client core | validity |", "|---|---|---|---|---|---|---|---|---|---|---|---|");
     for (const size of sizes) {
       for (const name of names) {
@@ -47,7 +48,7 @@ export function renderMarkdown(results, chartFile) {
         const s = entry.summary;
         const cpu = s.cpuUsPerDelivery.median;
         const runs = entry.runs;
-        lines.push(`| ${targets[name].label} | ${size} B | ${spread(s.p50)} | ${spread(s.p99)} | ${spread(s.max)} | ${spread(s.cpuUsPerDelivery, 2)} | ${ratio(cpu, targets.floor?.fanout?.[size]?.summary.cpuUsPerDelivery.median)} | ${ratio(cpu, targets.stock?.fanout?.[size]?.summary.cpuUsPerDelivery.median)} | ${spread(s.netCpuUsPerDelivery, 2)} | ${ratio(s.netCpuUsPerDelivery?.median, targets.floor?.fanout?.[size]?.summary.netCpuUsPerDelivery?.median)} | ${f(s.clientCpuPct.median, 0)}% | ${runs.filter((r) => r.valid).length}/${runs.length} valid${entry.valid ? "" : ` (figures from invalid runs): ${summarizeReasons(runs)}`} |`);
+        lines.push(`| ${targets[name].label} | ${size} B | ${spread(s.p50)} | ${spread(s.p99)} | ${spread(s.max)} | ${spread(s.cpuUsPerDelivery, 2)} | ${ratio(cpu, targets.floor?.fanout?.[size]?.summary.cpuUsPerDelivery.median)} | ${ratio(cpu, stockFor(targets, name)?.fanout?.[size]?.summary.cpuUsPerDelivery.median)} | ${spread(s.netCpuUsPerDelivery, 2)} | ${ratio(s.netCpuUsPerDelivery?.median, targets.floor?.fanout?.[size]?.summary.netCpuUsPerDelivery?.median)} | ${f(s.clientCpuPct.median, 0)}% | ${runs.filter((r) => r.valid).length}/${runs.length} valid${entry.valid ? "" : ` (figures from invalid runs): ${summarizeReasons(runs)}`} |`);
       }
     }
     lines.push("");

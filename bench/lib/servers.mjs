@@ -14,13 +14,53 @@ const TARGETS = {
   floor: { label: "floor (raw ws)", cwd: `${ROOT}bench/baselines`, script: "floor-ws-server.mjs" },
   stock: { label: "stock Socket.IO", cwd: `${ROOT}bench/baselines`, script: "stock-socketio-server.mjs" },
   gateway: { label: "socket-server gateway", cwd: `${ROOT}services/socket-gateway`, script: "dist/main.js" },
+  "stock-emitter": { label: "redis-emitter publish route", cwd: `${ROOT}bench/baselines`, script: "emitter-publish-server.mjs" },
   "publish-api": { label: "publish-api", cwd: `${ROOT}services/publish-api`, script: "dist/main.js" },
   worker: { label: "worker", cwd: `${ROOT}services/worker`, script: "dist/main.js" },
   // What-if compositions for before/after measurements of proposed service changes.
   "hono-body-limit": { label: "hono bodyLimit what-if", cwd: `${ROOT}bench/experiments`, script: "hono-body-limit-server.mjs" },
 };
 
-export const targetLabel = (name) => TARGETS[name]?.label ?? name;
+/**
+ * The Redis topology of each: a socket server on the Redis adapter, fed by a publisher process
+ * through a private Redis (on the client core). Both processes are on the server core and both
+ * count as the server (`pids`); clients connect to the socket server, publishes go to `publishPort`.
+ */
+const REDIS_TARGETS = {
+  "stock-redis": { label: "stock Socket.IO + Redis adapter, fed by redis-emitter", socket: "stock", publisher: "stock-emitter" },
+  "gateway-redis": { label: "socket-server gateway (Redis) + publish-api", socket: "gateway", publisher: "publish-api" },
+};
+
+export const targetLabel = (name) => TARGETS[name]?.label ?? REDIS_TARGETS[name]?.label ?? name;
+
+export async function startTarget(name) {
+  const composite = REDIS_TARGETS[name];
+  if (!composite) return startServer(name);
+  const redis = await startRedis();
+  const env = { REDIS_URL: redis.url, REDIS_ENABLED: "true", REDIS_PREFIX: `bench-${process.pid}` };
+  const started = [redis];
+  try {
+    const socket = await startServer(composite.socket, { env });
+    started.push(socket);
+    const publisher = await startServer(composite.publisher, { env });
+    started.push(publisher);
+    return {
+      ...socket,
+      name,
+      label: composite.label,
+      pids: [socket.pid, publisher.pid],
+      publishPort: publisher.port,
+      stop: () => stopAll(started),
+    };
+  } catch (error) {
+    await stopAll(started);
+    throw error;
+  }
+}
+
+async function stopAll(processes) {
+  for (const process of [...processes].reverse()) await process.stop();
+}
 
 export async function startServer(name, { env = {}, core = SERVER_CORE, nodeArgs = [] } = {}) {
   const { cwd, script } = TARGETS[name];
@@ -61,7 +101,7 @@ export async function startServer(name, { env = {}, core = SERVER_CORE, nodeArgs
 /** Heap in use, from the baselines' /stats or the gateway's Prometheus default metrics. */
 export async function heapUsedBytes(server) {
   try {
-    if (server.name === "gateway") {
+    if (server.name.startsWith("gateway")) {
       const text = await (await fetch(`${server.url}/metrics`)).text();
       const match = /^nodejs_heap_size_used_bytes(?:\{[^}]*\})? ([\d.e+]+)$/m.exec(text);
       return match ? Number(match[1]) : null;
