@@ -18,6 +18,7 @@ const TARGETS = {
   "publish-api": { label: "publish-api", cwd: `${ROOT}services/publish-api`, script: "dist/main.js" },
   worker: { label: "worker", cwd: `${ROOT}services/worker`, script: "dist/main.js" },
   // What-if compositions for before/after measurements of proposed service changes.
+  "publish-floor": { label: "bare publish route", cwd: `${ROOT}bench/experiments`, script: "publish-route-floor.mjs" },
   "hono-body-limit": { label: "hono bodyLimit what-if", cwd: `${ROOT}bench/experiments`, script: "hono-body-limit-server.mjs" },
 };
 
