@@ -1,22 +1,16 @@
 import { makeData, BENCH_EVENT } from "../lib/payload.mjs";
 import { runPublishStep } from "../lib/publish-step.mjs";
-import { CLIENT_CORE, spawnPinned, stopChild } from "../lib/processes.mjs";
-import { startRedis, startServer } from "../lib/servers.mjs";
+import { startPublishRig } from "../lib/publish-rig.mjs";
 
 /**
  * Scenario 5, the publish API alone: the production publish-api (Redis path) pinned to the
- * server core, with a private Redis on the client core. publish-api answers 503 unless some
- * gateway hears the PUBLISH, so a `redis-cli psubscribe` stands in for the gateways: it receives
- * every message for a fraction of what a gateway would cost the client core.
+ * server core, with a private Redis and a stand-in for the gateways on the client core.
  * Rates climb until publish-api stops answering 202 to everything as fast as it is asked.
  */
 export async function runPublishApiAlone({ config, log }) {
   const { rates, stepMs } = config.publishApi;
-  const redis = await startRedis();
-  const prefix = `bench-${process.pid}`;
-  const listener = spawnPinned(CLIENT_CORE, "redis-cli", ["-p", String(redis.port), "psubscribe", `${prefix}#*`], { stdio: ["ignore", "ignore", "ignore"] });
-  const server = await startServer("publish-api", { env: { REDIS_URL: redis.url, REDIS_PREFIX: prefix } });
-  const clientPids = [redis.pid, listener.pid];
+  const rig = await startPublishRig("publish-api");
+  const { server, clientPids } = rig;
   const bodyFor = (k, due) => JSON.stringify({ room: "bench-nobody", event: BENCH_EVENT, data: makeData(due, k, 0, 100) });
   try {
     await runPublishStep({ server, path: "/v1/publish", rate: 1_000, count: 1_000, bodyFor, clientPids }); // warm-up
@@ -38,8 +32,6 @@ export async function runPublishApiAlone({ config, log }) {
     const best = steps.filter((s) => s.accepted === s.sent).sort((a, b) => b.acceptedPerSecond - a.acceptedPerSecond)[0];
     return { steps, maxAcceptedPerSecond: best?.acceptedPerSecond ?? null, bestStep: best ?? null, redisOnClientCore: true };
   } finally {
-    await server.stop();
-    await stopChild(listener, 1_000);
-    await redis.stop();
+    await rig.stop();
   }
 }
