@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import type { PublishKeyConfig } from "@socket-server/shared/config";
 import { NotificationRequestSchema, PublishRequestSchema } from "@socket-server/shared/events";
-import { AppError, parseJsonBody, shedLoad } from "@socket-server/shared/http";
+import { AppError, parseJsonBody } from "@socket-server/shared/http";
 import { PublishUnavailableError, type Publisher } from "@socket-server/shared/publishing";
 import { assertPayloadFits } from "./assert-payload-fits.js";
 import { limitBody } from "./limit-body.js";
@@ -22,8 +22,6 @@ export interface PublishAppDeps {
   /** Remembers used signatures; only consulted for keys that sign. */
   replayStore: ReplayStore;
   maxPayloadBytes: number;
-  /** Requests handled at once before the excess is refused with 503 (PUBLISH_MAX_IN_FLIGHT). */
-  maxInFlight?: number;
   now?: () => number;
 }
 
@@ -40,8 +38,7 @@ export function createPublishApp(deps: PublishAppDeps): Hono<PublishEnv> {
   const { publisher, notifications, maxPayloadBytes, now = Date.now } = deps;
   const app = new Hono<PublishEnv>();
 
-  // First, so that refusing excess load costs as little as possible.
-  app.use("/v1/*", shedLoad(deps.maxInFlight ?? Number.MAX_SAFE_INTEGER));
+  // Excess load is refused before it gets here, by the HTTP server (PUBLISH_MAX_IN_FLIGHT).
   app.use("/v1/*", requireApiKey(deps.apiKeys));
   app.use("/v1/*", limitBody(maxPayloadBytes + ENVELOPE_ALLOWANCE_BYTES));
   // After the body limit (it reads the body) and before the rate limit, so requests with a bad

@@ -1,7 +1,7 @@
 import { Queue } from "bullmq";
 import { loadConfigOrExit } from "@socket-server/shared/config";
 import { NOTIFICATIONS_QUEUE } from "@socket-server/shared/events";
-import { closeHttpServer, createHttpServer, createServiceApp, listen } from "@socket-server/shared/http";
+import { closeHttpServer, createHttpServer, createServiceApp, listen, publishApiShedding } from "@socket-server/shared/http";
 import { createLogger } from "@socket-server/shared/logging";
 import { createCommonMetrics, createMetricsRegistry, instrumentPublisher, startEmfIfEnabled, trackRedisUp } from "@socket-server/shared/metrics";
 import { createPublisher, createRedisRoomEmitter } from "@socket-server/shared/publishing";
@@ -59,10 +59,9 @@ app.route("/", createPublishApp({
   }),
   replayStore: createRedisReplayStore({ client: redis, prefix: config.REDIS_PREFIX }),
   maxPayloadBytes: config.MAX_PAYLOAD_BYTES,
-  maxInFlight: config.PUBLISH_MAX_IN_FLIGHT,
 }));
 
-const server = createHttpServer(app.fetch, config);
+const server = createHttpServer(app.fetch, config, publishApiShedding(config.PUBLISH_MAX_IN_FLIGHT, metrics));
 const port = await listen(server, config.PORT, config.HOST);
 shutdown.add("http", () => closeHttpServer(server));
 logger.info({ port, host: config.HOST }, "publish-api listening");

@@ -3,7 +3,7 @@ import { createPublishApp } from "@socket-server/publish-api/app";
 import { createKeyRateLimiter } from "@socket-server/publish-api/key-rate-limiter";
 import { createMemoryReplayStore } from "@socket-server/publish-api/memory-replay-store";
 import { loadConfigOrExit } from "@socket-server/shared/config";
-import { createHttpServer, listen } from "@socket-server/shared/http";
+import { createHttpServer, listen, publishApiShedding } from "@socket-server/shared/http";
 import { createLogger } from "@socket-server/shared/logging";
 import {
   createCommonMetrics,
@@ -39,7 +39,12 @@ const redisCheck = async () => {
 
 // Requests reach the Hono app through a closure: Socket.IO must exist before the publish app.
 // The timeouts cover HTTP requests only: upgraded WebSockets and held long-polls are not cut.
-const httpServer = createHttpServer((request) => app.fetch(request), config);
+const httpServer = createHttpServer(
+  (request) => app.fetch(request),
+  config,
+  // Single-instance mode serves the publish API (below), refusing its excess like publish-api.
+  config.REDIS_ENABLED ? undefined : publishApiShedding(config.PUBLISH_MAX_IN_FLIGHT, metrics),
+);
 const access = resolveClientAccess(config, logger);
 const io = createSocketServer({
   httpServer,
@@ -77,7 +82,6 @@ const publishApp = redis
       rateLimiter: createKeyRateLimiter({ perSecond: config.PUBLISH_RATE_LIMIT_PER_SECOND, burst: config.PUBLISH_RATE_LIMIT_BURST }),
       replayStore: createMemoryReplayStore(),
       maxPayloadBytes: config.MAX_PAYLOAD_BYTES,
-      maxInFlight: config.PUBLISH_MAX_IN_FLIGHT,
     });
 const app = createGatewayApp({
   logger,

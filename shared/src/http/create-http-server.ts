@@ -1,6 +1,7 @@
 import { getRequestListener } from "@hono/node-server";
 import { createServer, type Server } from "node:http";
 import { hardenHttpServer } from "./harden-http-server.js";
+import { shedExcessRequests, type LoadShedding } from "./shed-excess-requests.js";
 
 /** The HTTP timeouts every service reads from its environment. */
 export interface HttpTimeoutConfig {
@@ -28,10 +29,16 @@ const secureHeaderEntries = Object.entries(SECURE_API_HEADERS);
 
 /**
  * A Node HTTP server for a fetch handler (Hono's), hardened against slow clients, not yet
- * listening. Socket.IO, attached to the gateway's server later, answers its own paths itself.
+ * listening, refusing the excess under `shedding.pathPrefix` when given. Socket.IO, attached
+ * to the gateway's server later, answers its own paths itself.
  */
-export function createHttpServer(fetch: (request: Request) => Response | Promise<Response>, config: HttpTimeoutConfig): Server {
-  const handle = getRequestListener(fetch);
+export function createHttpServer(
+  fetch: (request: Request) => Response | Promise<Response>,
+  config: HttpTimeoutConfig,
+  shedding?: LoadShedding,
+): Server {
+  const listener = getRequestListener(fetch);
+  const handle = shedding ? shedExcessRequests(listener, shedding) : listener;
   const server = createServer((request, response) => {
     for (const [name, value] of secureHeaderEntries) response.setHeader(name, value);
     return handle(request, response);

@@ -7,4 +7,4 @@ export * from "./count-requests.js";
 export * from "./create-service-app.js";
 export * from "./harden-http-server.js";
 export * from "./create-http-server.js";
-export * from "./shed-load.js";
+export * from "./shed-excess-requests.js";

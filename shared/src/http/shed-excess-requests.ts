@@ -1,0 +1,57 @@
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { CommonMetrics } from "../metrics/index.js";
+
+export interface LoadShedding {
+  /** Requests under `pathPrefix` being handled at once; one more is refused with 503. */
+  maxInFlight: number;
+  /** Only these paths are limited, so `/health`, `/ready` and `/metrics` answer under overload. */
+  pathPrefix: string;
+  /** Called for every refusal, for metrics. */
+  onShed?: () => void;
+}
+
+type RequestListener = (request: IncomingMessage, response: ServerResponse) => unknown;
+
+const BODY = JSON.stringify({ error: { code: "unavailable", message: "too many requests in progress, retry later" } });
+const HEADERS = { "Content-Type": "application/json", "Content-Length": String(Buffer.byteLength(BODY)), "Retry-After": "1" };
+// The rule Hono's request-id middleware applies, so a caller's id is echoed on refusals too.
+const SANE_REQUEST_ID = /^[\w\-=]{1,64}$/;
+
+/**
+ * Refuses requests past `maxInFlight` before the framework sees them. Past its capacity a
+ * process must refuse the excess for far less than it costs to accept a request, or refusing
+ * takes the core: with the limit inside Hono a refusal (routing, context, an error, a rendered
+ * body) cost nearly as much as a publish, and at twice its capacity publish-api accepted a
+ * tenth of what it could. Here a refusal is a canned answer; the request body is left unread
+ * (Node discards it once the answer is sent, keeping the connection usable).
+ */
+export function shedExcessRequests(handle: RequestListener, options: LoadShedding): RequestListener {
+  const { maxInFlight, pathPrefix, onShed = () => {} } = options;
+  let inFlight = 0;
+  const finished = () => {
+    inFlight--;
+  };
+  return (request, response) => {
+    if (!request.url?.startsWith(pathPrefix)) return handle(request, response);
+    if (inFlight >= maxInFlight) {
+      onShed();
+      const callerId = request.headers["x-request-id"];
+      const requestId = typeof callerId === "string" && SANE_REQUEST_ID.test(callerId) ? callerId : randomUUID();
+      response.writeHead(503, { ...HEADERS, "X-Request-Id": requestId }).end(BODY);
+      return;
+    }
+    inFlight++;
+    // The listener settles once its answer is written (or failed), errors included.
+    return Promise.resolve(handle(request, response)).then(finished, finished);
+  };
+}
+
+/**
+ * The publish API's shedding, in publish-api and the single-instance gateway: `/v1/` only, each
+ * refusal counted as a `5xx` of route `/v1/*` (Hono, which labels by matched route, never sees it).
+ */
+export function publishApiShedding(maxInFlight: number, metrics: Pick<CommonMetrics, "httpRequests">): LoadShedding {
+  const refused = metrics.httpRequests.labels({ route: "/v1/*", status: "5xx" });
+  return { maxInFlight, pathPrefix: "/v1/", onShed: () => refused.inc() };
+}
