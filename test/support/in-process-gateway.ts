@@ -4,7 +4,7 @@ import { pino } from "pino";
 import type { Server } from "socket.io";
 import { createClientAuthenticator } from "../../services/socket-gateway/src/create-client-authenticator.js";
 import { createSocketServer, type ClientPolicy, type CutReason } from "../../services/socket-gateway/src/create-socket-server.js";
-import type { BroadcastObserver } from "../../services/socket-gateway/src/observe-broadcasts.js";
+import type { BroadcastObserver } from "../../services/socket-gateway/src/broadcast-path.js";
 import { createTokenVerifier } from "../../services/socket-gateway/src/create-token-verifier.js";
 import { TEST_JWT_SECRET } from "./tokens.js";
 

@@ -13,7 +13,7 @@ import type { TokenVerifier } from "./create-token-verifier.js";
 import { cutConnection } from "./cut-connection.js";
 import type { GatewaySocket } from "./gateway-socket.js";
 import { isProtocolViolation } from "./is-protocol-violation.js";
-import { observeBroadcasts, type BroadcastObserver } from "./observe-broadcasts.js";
+import { installBroadcastPath, type BroadcastObserver } from "./broadcast-path.js";
 import { createClientEventLimit } from "./create-client-event-limit.js";
 import { createSubscriptionHandlers } from "./create-subscription-handlers.js";
 import { createTokenLifetime } from "./create-token-lifetime.js";
@@ -167,7 +167,7 @@ export function createSocketServer(deps: SocketServerDeps): Server {
 
   // One observer of the adapter's broadcasts serves both the slow-consumer sweep and the metrics.
   let broadcasts = 0;
-  observeBroadcasts(io.of("/").adapter as never, (recipients, meta) => {
+  installBroadcastPath(io.of("/").adapter as never, (recipients, meta) => {
     broadcasts++;
     onBroadcast?.(recipients, meta);
   });

@@ -2,7 +2,7 @@ import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 import type { Server } from "socket.io";
 import { LATENCY_BUCKETS_SECONDS, METRIC } from "@socket-server/shared/metrics";
 import type { CutReason } from "./create-socket-server.js";
-import type { BroadcastObserver } from "./observe-broadcasts.js";
+import type { BroadcastObserver } from "./broadcast-path.js";
 
 const CUT_REASONS: readonly CutReason[] = ["slow_consumer", "event_flood", "token_expired", "protocol_violation"];
 

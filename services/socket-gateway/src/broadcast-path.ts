@@ -1,0 +1,124 @@
+import type { DeliveryMeta } from "@socket-server/shared/events";
+
+/** The parts of an engine.io connection the direct write reads. */
+interface EngineConnection {
+  readyState: string;
+  writeBuffer: unknown[];
+  transport: {
+    name: string;
+    writable: boolean;
+    perMessageDeflate?: unknown;
+    socket?: { _sender?: { sendFrame(frame: Buffer[]): void } };
+  };
+}
+
+interface BroadcastSocket {
+  conn: EngineConnection;
+  _anyOutgoingListeners?: unknown[];
+}
+
+interface BroadcastOptions {
+  rooms: Set<string>;
+  except?: Set<string>;
+}
+
+interface BroadcastingAdapter {
+  rooms: Map<string, Set<string>>;
+  nsp: { sockets: Map<string, BroadcastSocket> };
+  _encode(packet: unknown, options: { wsPreEncodedFrame?: Buffer[] }): unknown;
+  apply(options: BroadcastOptions, callback: (socket: BroadcastSocket) => void): void;
+}
+
+export type BroadcastObserver = (recipients: number, meta: DeliveryMeta | undefined) => void;
+
+interface Broadcast {
+  meta: DeliveryMeta | undefined;
+  /** The WebSocket frame the adapter built once for every recipient, when it could. */
+  frame: Buffer[] | undefined;
+}
+
+/**
+ * Installs the gateway's broadcast path on a namespace's adapter, for both adapters (the Redis
+ * adapter hands what it receives to the in-memory `broadcast`, which encodes once with `_encode`
+ * and then writes to each socket through `apply`, both looked up on the instance).
+ *
+ * It does two things:
+ * - calls `observe` once a broadcast has been written, with the number of local recipients and
+ *   the publication's meta (for metrics and the slow-consumer sweep);
+ * - writes the frame the adapter pre-built straight to each socket whose WebSocket is idle.
+ *   Stock Socket.IO sends it through engine.io's per-packet machinery: a packet object, a write
+ *   buffer, four events and a write callback per socket per message. That came to about half
+ *   the gateway's CPU per delivery beyond the raw-`ws` floor (bench/README.md). A connection
+ *   that is not idle (polling, upgrading, a write in flight, packets queued, closing) takes the
+ *   stock path, so order is kept: both paths end in the same WebSocket sender. What the kernel
+ *   has not taken stays in the socket's buffer, where the slow-consumer sweep counts it.
+ *
+ * Relies on socket.io-adapter 2.5 and engine.io 6 internals; the gateway's tests fail if they change.
+ */
+export function installBroadcastPath(adapter: BroadcastingAdapter, observe: BroadcastObserver): void {
+  const encode = adapter._encode.bind(adapter);
+  const apply = adapter.apply.bind(adapter);
+  let broadcasting: Broadcast | undefined;
+
+  adapter._encode = (packet, options) => {
+    const encoded = encode(packet, options);
+    // A packet with an id expects acknowledgements, which only the stock path registers.
+    const acknowledged = (packet as { id?: number }).id !== undefined;
+    broadcasting = { meta: metaOf(packet), frame: acknowledged ? undefined : options.wsPreEncodedFrame };
+    return encoded;
+  };
+  adapter.apply = (options, callback) => {
+    const current = broadcasting;
+    broadcasting = undefined;
+    if (!current) return apply(options, callback);
+    const { frame } = current;
+    const write = frame
+      ? (socket: BroadcastSocket) => {
+          if (!writeDirectly(socket, frame)) callback(socket);
+        }
+      : callback;
+    let recipients = 0;
+    // One room, nobody excluded (the usual publish): no set of ids already served is needed.
+    if (options.rooms.size === 1 && !options.except?.size) {
+      const [room] = options.rooms;
+      for (const id of adapter.rooms.get(room!) ?? []) {
+        const socket = adapter.nsp.sockets.get(id);
+        if (!socket) continue;
+        recipients++;
+        write(socket);
+      }
+    } else {
+      apply(options, (socket) => {
+        recipients++;
+        write(socket);
+      });
+    }
+    observe(recipients, current.meta);
+  };
+}
+
+function writeDirectly(socket: BroadcastSocket, frame: Buffer[]): boolean {
+  const { conn } = socket;
+  const { transport } = conn;
+  const sender = transport.socket?._sender;
+  if (
+    !sender ||
+    conn.readyState !== "open" ||
+    conn.writeBuffer.length > 0 ||
+    !transport.writable ||
+    transport.perMessageDeflate ||
+    transport.name !== "websocket" ||
+    socket._anyOutgoingListeners?.length
+  ) {
+    return false;
+  }
+  sender.sendFrame(frame);
+  return true;
+}
+
+function metaOf(packet: unknown): DeliveryMeta | undefined {
+  const data = (packet as { data?: unknown[] }).data;
+  const meta = Array.isArray(data) ? data[2] : undefined;
+  if (meta && typeof meta === "object" && typeof (meta as DeliveryMeta).ts === "number") return meta as DeliveryMeta;
+  return undefined;
+}
