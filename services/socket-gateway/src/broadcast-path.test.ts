@@ -14,7 +14,8 @@ async function setup() {
   const httpServer = createServer();
   const io = new Server(httpServer, { perMessageDeflate: false });
   const observed: number[] = [];
-  installBroadcastPath(io.of("/").adapter as never, (recipients) => observed.push(recipients));
+  const touched = new Set<unknown>();
+  installBroadcastPath(io.of("/").adapter as never, { observe: (recipients) => observed.push(recipients), touch: (conn) => touched.add(conn) });
   io.on("connection", (socket) => void socket.join("r"));
   await new Promise<void>((resolve) => httpServer.listen(0, "127.0.0.1", resolve));
   cleanups.push(() => void io.close());
@@ -27,7 +28,7 @@ async function setup() {
     const server = io.of("/").sockets.get(client.id!)!;
     return { client, server, received: collect(client) };
   };
-  return { io, observed, join };
+  return { io, observed, touched, join };
 }
 
 function collect(client: ClientSocket): unknown[] {
@@ -47,7 +48,7 @@ function countEnginePackets(server: ServerSocket): () => number {
 
 describe("installBroadcastPath", () => {
   it("writes a room broadcast straight to an idle WebSocket, without an engine.io packet", async () => {
-    const { io, observed, join } = await setup();
+    const { io, observed, touched, join } = await setup();
     const { server, received } = await join(["websocket"]);
     const packets = countEnginePackets(server);
 
@@ -56,6 +57,7 @@ describe("installBroadcastPath", () => {
     expect(received).toEqual([1]);
     expect(packets()).toBe(0);
     expect(observed).toEqual([1]);
+    expect([...touched]).toEqual([server.conn]);
 
     // A message to the socket alone takes engine.io's path, as before.
     server.emit("m", 2);

@@ -1,14 +1,14 @@
 import type { DeliveryMeta } from "@socket-server/shared/events";
+import type { BufferingConnection } from "./buffered-bytes.js";
 
 /** The parts of an engine.io connection the direct write reads. */
-interface EngineConnection {
+interface EngineConnection extends BufferingConnection {
   readyState: string;
-  writeBuffer: unknown[];
   transport: {
     name: string;
     writable: boolean;
     perMessageDeflate?: unknown;
-    socket?: { _sender?: { sendFrame(frame: Buffer[]): void } };
+    socket?: { bufferedAmount?: number; _sender?: { sendFrame(frame: Buffer[]): void } };
   };
 }
 
@@ -42,9 +42,10 @@ interface Broadcast {
  * adapter hands what it receives to the in-memory `broadcast`, which encodes once with `_encode`
  * and then writes to each socket through `apply`, both looked up on the instance).
  *
- * It does two things:
+ * It does three things:
  * - calls `observe` once a broadcast has been written, with the number of local recipients and
- *   the publication's meta (for metrics and the slow-consumer sweep);
+ *   the publication's meta (for metrics), and `touch` with each recipient's connection (for the
+ *   slow-consumer sweep);
  * - writes the frame the adapter pre-built straight to each socket whose WebSocket is idle.
  *   Stock Socket.IO sends it through engine.io's per-packet machinery: a packet object, a write
  *   buffer, four events and a write callback per socket per message. That came to about half
@@ -55,7 +56,14 @@ interface Broadcast {
  *
  * Relies on socket.io-adapter 2.5 and engine.io 6 internals; the gateway's tests fail if they change.
  */
-export function installBroadcastPath(adapter: BroadcastingAdapter, observe: BroadcastObserver): void {
+export interface BroadcastHooks {
+  /** Once per broadcast, after it has been written to every local recipient. */
+  observe: BroadcastObserver;
+  /** Once per recipient's connection (the slow-consumer guard checks these). */
+  touch: (conn: BufferingConnection) => void;
+}
+
+export function installBroadcastPath(adapter: BroadcastingAdapter, { observe, touch }: BroadcastHooks): void {
   const encode = adapter._encode.bind(adapter);
   const apply = adapter.apply.bind(adapter);
   let broadcasting: Broadcast | undefined;
@@ -72,26 +80,21 @@ export function installBroadcastPath(adapter: BroadcastingAdapter, observe: Broa
     broadcasting = undefined;
     if (!current) return apply(options, callback);
     const { frame } = current;
-    const write = frame
-      ? (socket: BroadcastSocket) => {
-          if (!writeDirectly(socket, frame)) callback(socket);
-        }
-      : callback;
     let recipients = 0;
+    const deliver = (socket: BroadcastSocket) => {
+      recipients++;
+      if (!frame || !writeDirectly(socket, frame)) callback(socket);
+      touch(socket.conn);
+    };
     // One room, nobody excluded (the usual publish): no set of ids already served is needed.
     if (options.rooms.size === 1 && !options.except?.size) {
       const [room] = options.rooms;
       for (const id of adapter.rooms.get(room!) ?? []) {
         const socket = adapter.nsp.sockets.get(id);
-        if (!socket) continue;
-        recipients++;
-        write(socket);
+        if (socket) deliver(socket);
       }
     } else {
-      apply(options, (socket) => {
-        recipients++;
-        write(socket);
-      });
+      apply(options, deliver);
     }
     observe(recipients, current.meta);
   };

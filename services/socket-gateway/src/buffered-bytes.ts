@@ -1,5 +1,6 @@
 /** The parts of an engine.io connection that hold output a client has not read yet. */
 export interface BufferingConnection {
+  readyState?: string;
   writeBuffer: Array<{ data?: unknown }>;
   transport: { socket?: { bufferedAmount?: number } };
 }

@@ -4,55 +4,40 @@ import { createSlowConsumerGuard } from "./create-slow-consumer-guard.js";
 
 /** A connection whose WebSocket holds `bytes` unsent and whose engine.io buffer holds `queued`. */
 function connection(bytes: number, queued: string[] = []): BufferingConnection {
-  return { writeBuffer: queued.map((data) => ({ data })), transport: { socket: { bufferedAmount: bytes } } } as BufferingConnection;
+  return { readyState: "open", writeBuffer: queued.map((data) => ({ data })), transport: { socket: { bufferedAmount: bytes } } };
 }
 
 describe("createSlowConsumerGuard", () => {
   afterEach(() => vi.useRealTimers());
 
-  it("reports a connection whose socket and engine.io buffers together pass the cap", () => {
+  it("reports a touched connection whose socket and engine.io buffers together pass the cap", () => {
     vi.useFakeTimers();
     const slow: number[] = [];
-    const open = { a: connection(10), b: connection(600, ["x".repeat(500)]), c: connection(999) };
-    const guard = createSlowConsumerGuard({ connections: () => open, maxBytes: 1000, intervalMs: 100, onSlow: (_conn, bytes) => slow.push(bytes) });
+    const guard = createSlowConsumerGuard({ maxBytes: 1000, intervalMs: 100, onSlow: (_conn, bytes) => slow.push(bytes) });
+    for (const conn of [connection(10), connection(600, ["x".repeat(500)]), connection(999)]) guard.touch(conn);
     vi.advanceTimersByTime(100);
     expect(slow).toEqual([1100]);
     guard.stop();
   });
 
-  it("skips sweeps while nothing was broadcast, and sweeps again once something was", () => {
+  it("checks only connections touched since the previous sweep, and skips closed ones", () => {
     vi.useFakeTimers();
-    let broadcasts = 0;
-    let reads = 0;
-    const open = {
-      a: {
-        writeBuffer: [],
-        transport: {
-          socket: {
-            get bufferedAmount() {
-              reads++;
-              return 5000;
-            },
-          },
-        },
-      } as unknown as BufferingConnection,
-    };
-    const slow: number[] = [];
-    const guard = createSlowConsumerGuard({
-      connections: () => open,
-      maxBytes: 1000,
-      intervalMs: 100,
-      onSlow: (_conn, bytes) => slow.push(bytes),
-      activity: () => broadcasts,
-    });
+    const slow: BufferingConnection[] = [];
+    const guard = createSlowConsumerGuard({ maxBytes: 1000, intervalMs: 100, onSlow: (conn) => slow.push(conn) });
+    const stalled = connection(5000);
+    const closed = { ...connection(5000), readyState: "closed" };
+    guard.touch(stalled);
+    guard.touch(closed);
     vi.advanceTimersByTime(100);
-    expect(reads).toBe(1);
+    expect(slow).toEqual([stalled]);
+
+    // Nothing written to it since: its buffer cannot have grown, so it is not read again.
     vi.advanceTimersByTime(500);
-    expect(reads).toBe(1);
-    broadcasts++;
+    expect(slow).toEqual([stalled]);
+    guard.touch(stalled);
+    guard.touch(stalled);
     vi.advanceTimersByTime(100);
-    expect(reads).toBe(2);
-    expect(slow).toEqual([5000, 5000]);
+    expect(slow).toEqual([stalled, stalled]);
     guard.stop();
   });
 });

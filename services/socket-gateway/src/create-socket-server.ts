@@ -165,21 +165,17 @@ export function createSocketServer(deps: SocketServerDeps): Server {
     logger.debug({ socketId: socket.id, sub }, "client connected");
   });
 
-  // One observer of the adapter's broadcasts serves both the slow-consumer sweep and the metrics.
-  let broadcasts = 0;
-  installBroadcastPath(io.of("/").adapter as never, (recipients, meta) => {
-    broadcasts++;
-    onBroadcast?.(recipients, meta);
-  });
   const guardSlow = createSlowConsumerGuard({
-    connections: () => (io.engine as unknown as { clients: Record<string, BufferingConnection> }).clients,
-    activity: () => broadcasts,
     maxBytes: clients.slowConsumerMaxBytes,
     intervalMs: SLOW_CONSUMER_SWEEP_MS,
     onSlow: (conn, bytes) => {
       logger.warn({ bufferedBytes: bytes }, "slow consumer disconnected");
       cut(conn, "slow_consumer");
     },
+  });
+  installBroadcastPath(io.of("/").adapter as never, {
+    observe: (recipients, meta) => onBroadcast?.(recipients, meta),
+    touch: guardSlow.touch,
   });
   httpServer.once("close", guardSlow.stop);
 
