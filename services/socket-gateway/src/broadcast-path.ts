@@ -31,6 +31,13 @@ interface BroadcastingAdapter {
 
 export type BroadcastObserver = (recipients: number, meta: DeliveryMeta | undefined) => void;
 
+export interface BroadcastHooks {
+  /** Once per broadcast, after it has been written to every local recipient. */
+  observe: BroadcastObserver;
+  /** Once per recipient's connection (the slow-consumer guard checks these). */
+  touch: (conn: BufferingConnection) => void;
+}
+
 interface Broadcast {
   meta: DeliveryMeta | undefined;
   /** The WebSocket frame the adapter built once for every recipient, when it could. */
@@ -42,27 +49,21 @@ interface Broadcast {
  * adapter hands what it receives to the in-memory `broadcast`, which encodes once with `_encode`
  * and then writes to each socket through `apply`, both looked up on the instance).
  *
- * It does three things:
+ * It does two things:
  * - calls `observe` once a broadcast has been written, with the number of local recipients and
  *   the publication's meta (for metrics), and `touch` with each recipient's connection (for the
  *   slow-consumer sweep);
  * - writes the frame the adapter pre-built straight to each socket whose WebSocket is idle.
  *   Stock Socket.IO sends it through engine.io's per-packet machinery: a packet object, a write
- *   buffer, four events and a write callback per socket per message. That came to about half
- *   the gateway's CPU per delivery beyond the raw-`ws` floor (bench/README.md). A connection
- *   that is not idle (polling, upgrading, a write in flight, packets queued, closing) takes the
- *   stock path, so order is kept: both paths end in the same WebSocket sender. What the kernel
- *   has not taken stays in the socket's buffer, where the slow-consumer sweep counts it.
+ *   buffer, four events and a write callback per socket per message. That was most of what the
+ *   gateway spent per delivery beyond the raw-`ws` floor (20-22 µs against the floor's 12;
+ *   13.5-14.4 µs without it, bench/README.md). A connection that is not idle (polling,
+ *   upgrading, a write in flight, packets queued, closing) takes the stock path, so order is
+ *   kept: both paths end in the same WebSocket sender. What the kernel has not taken stays in
+ *   the socket's buffer, where the slow-consumer sweep counts it.
  *
  * Relies on socket.io-adapter 2.5 and engine.io 6 internals; the gateway's tests fail if they change.
  */
-export interface BroadcastHooks {
-  /** Once per broadcast, after it has been written to every local recipient. */
-  observe: BroadcastObserver;
-  /** Once per recipient's connection (the slow-consumer guard checks these). */
-  touch: (conn: BufferingConnection) => void;
-}
-
 export function installBroadcastPath(adapter: BroadcastingAdapter, { observe, touch }: BroadcastHooks): void {
   const encode = adapter._encode.bind(adapter);
   const apply = adapter.apply.bind(adapter);
