@@ -1,9 +1,8 @@
 #!/usr/bin/env node
-import { readdirSync, readFileSync, rmSync, mkdirSync } from "node:fs";
 import { sleep } from "../lib/clock.mjs";
 import { startFleet } from "../lib/client-fleet.mjs";
 import { CLIENT_CORE, installCleanup, pinSelf } from "../lib/processes.mjs";
-import { startServer } from "../lib/servers.mjs";
+import { startSnapshottingServer } from "../lib/snapshotting-server.mjs";
 
 /**
  * `node bench/experiments/heap-per-connection.mjs [gateway|stock|floor] [connections] [settle-s]`: where an
@@ -15,30 +14,8 @@ import { startServer } from "../lib/servers.mjs";
 installCleanup(300_000);
 pinSelf(CLIENT_CORE);
 const [name = "gateway", count = "2000", settle = "2"] = process.argv.slice(2);
-const dir = `/tmp/bench-heap-${process.pid}`;
-mkdirSync(dir, { recursive: true });
-const server = await startServer(name, { nodeArgs: ["--heapsnapshot-signal=SIGUSR2", `--diagnostic-dir=${dir}`] });
+const { server, snapshot, stop } = await startSnapshottingServer(name);
 const fleet = await startFleet({ processes: 1 });
-
-async function snapshot() {
-  const before = new Set(readdirSync(dir));
-  process.kill(server.pid, "SIGUSR2");
-  for (;;) {
-    await sleep(500);
-    const fresh = readdirSync(dir).filter((f) => !before.has(f) && f.endsWith(".heapsnapshot"));
-    // The file is complete once it stops growing and closes its JSON.
-    if (fresh.length) {
-      const path = `${dir}/${fresh[0]}`;
-      let size = -1;
-      for (;;) {
-        await sleep(500);
-        const text = readFileSync(path, "utf8");
-        if (text.length > 0 && text.length === size && text.trimEnd().endsWith("]}")) return tally(JSON.parse(text));
-        size = text.length;
-      }
-    }
-  }
-}
 
 function tally(snap) {
   const { node_fields: fields, node_types: [types] } = snap.snapshot.meta;
@@ -56,10 +33,10 @@ function tally(snap) {
   return groups;
 }
 
-const before = await snapshot();
+const before = tally(await snapshot());
 await fleet.connect({ server, total: Number(count), cohort: 0, smallRooms: 1000 });
 await sleep(Number(settle) * 1000);
-const after = await snapshot();
+const after = tally(await snapshot());
 const rows = [...after].map(([key, a]) => {
   const b = before.get(key) ?? { count: 0, bytes: 0 };
   return { key, perConn: (a.bytes - b.bytes) / Number(count), countPerConn: (a.count - b.count) / Number(count) };
@@ -68,6 +45,5 @@ const total = rows.reduce((sum, r) => sum + r.perConn, 0);
 console.log(`${name}: ${total.toFixed(0)} B of V8 heap per connection (self sizes), top kinds:`);
 for (const r of rows.slice(0, 25)) console.log(`${r.perConn.toFixed(0).padStart(7)} B  ${r.countPerConn.toFixed(2).padStart(6)}/conn  ${r.key}`);
 await fleet.close();
-await server.stop();
-rmSync(dir, { recursive: true, force: true });
+await stop();
 process.exit(0);

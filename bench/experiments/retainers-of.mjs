@@ -1,9 +1,8 @@
 #!/usr/bin/env node
-import { readdirSync, readFileSync, rmSync, mkdirSync } from "node:fs";
 import { sleep } from "../lib/clock.mjs";
 import { startFleet } from "../lib/client-fleet.mjs";
 import { CLIENT_CORE, installCleanup, pinSelf } from "../lib/processes.mjs";
-import { startServer } from "../lib/servers.mjs";
+import { startSnapshottingServer } from "../lib/snapshotting-server.mjs";
 
 /**
  * `node bench/experiments/retainers-of.mjs [gateway|stock] [connections] [Constructor]`: why
@@ -15,30 +14,15 @@ import { startServer } from "../lib/servers.mjs";
 installCleanup(300_000);
 pinSelf(CLIENT_CORE);
 const [name = "gateway", count = "200", wanted = "IncomingMessage"] = process.argv.slice(2);
-const dir = `/tmp/bench-retainers-${process.pid}`;
-mkdirSync(dir, { recursive: true });
-const server = await startServer(name, { nodeArgs: ["--heapsnapshot-signal=SIGUSR2", `--diagnostic-dir=${dir}`] });
+const { server, snapshot, stop } = await startSnapshottingServer(name);
 const fleet = await startFleet({ processes: 1 });
 await fleet.connect({ server, total: Number(count), cohort: 0, smallRooms: 10 });
 await sleep(2_000);
 const snap = await snapshot();
 report(snap);
 await fleet.close();
-await server.stop();
-rmSync(dir, { recursive: true, force: true });
+await stop();
 process.exit(0);
-
-async function snapshot() {
-  process.kill(server.pid, "SIGUSR2");
-  for (let size = -1; ; ) {
-    await sleep(500);
-    const file = readdirSync(dir).find((f) => f.endsWith(".heapsnapshot"));
-    if (!file) continue;
-    const text = readFileSync(`${dir}/${file}`, "utf8");
-    if (text.length > 0 && text.length === size && text.trimEnd().endsWith("]}")) return JSON.parse(text);
-    size = text.length;
-  }
-}
 
 function report(snap) {
   const meta = snap.snapshot.meta;
