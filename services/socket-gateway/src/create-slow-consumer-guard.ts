@@ -29,7 +29,7 @@ export function createSlowConsumerGuard(options: SlowConsumerGuardOptions): Slow
     touched = new Set();
     for (const conn of due) {
       if (conn.readyState === "closed") continue;
-      const waiting = conn.writeBuffer.length === 0 ? (conn.transport.socket?.bufferedAmount ?? 0) : bufferedBytes(conn);
+      const waiting = bufferedBytes(conn);
       if (waiting > maxBytes) onSlow(conn, waiting);
     }
   }, intervalMs);
