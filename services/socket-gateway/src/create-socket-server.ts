@@ -10,6 +10,7 @@ import { createHandshakeGuard, type Admission, type RefusalCode } from "./create
 import { createOriginCheck } from "./create-origin-check.js";
 import { createSlowConsumerGuard } from "./create-slow-consumer-guard.js";
 import type { TokenVerifier } from "./create-token-verifier.js";
+import { compactClientListenerTables, type ClientEmitters } from "./compact-listener-tables.js";
 import { cutConnection } from "./cut-connection.js";
 import type { GatewaySocket } from "./gateway-socket.js";
 import { isProtocolViolation } from "./is-protocol-violation.js";
@@ -163,6 +164,8 @@ export function createSocketServer(deps: SocketServerDeps): Server {
     handleSubscriptions(socket);
     limitLifetime(socket);
     logger.debug({ socketId: socket.id, sub }, "client connected");
+    // Last, once every listener of the connection is in place.
+    compactClientListenerTables({ socket, conn: socket.conn as unknown as ClientEmitters["conn"] });
   });
 
   const guardSlow = createSlowConsumerGuard({

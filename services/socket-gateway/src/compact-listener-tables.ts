@@ -1,0 +1,60 @@
+import type { EventEmitter } from "node:events";
+
+interface ListenerTableOwner {
+  _events?: object;
+}
+
+/** What a connected client's emitters look like here (engine.io 6.6 internals). */
+export interface ClientEmitters {
+  socket: EventEmitter;
+  conn: EventEmitter & { transport: TransportEmitter };
+}
+
+interface TransportEmitter extends EventEmitter {
+  name: string;
+  /** The `ws` WebSocket under engine.io's websocket transport. */
+  socket?: EventEmitter;
+}
+
+/**
+ * Rebuilds an EventEmitter's listener table as an object V8 keeps in fast mode.
+ *
+ * Node creates a plain EventEmitter's table as `{ __proto__: null }`, which V8 stores as a hash
+ * table (dictionary mode) of about 250-300 B even for a few listeners. A connected client has
+ * four such emitters (the Socket.IO socket, the engine.io socket, its transport, the `ws`
+ * WebSocket); their tables were about 1 KB of the 10.6 KB of live heap per idle connection
+ * (bench/experiments/heap-per-connection.mjs). Spreading the table into a literal and then
+ * detaching the literal's prototype gives a fast-mode copy with the same entries, symbols
+ * included. EventEmitter reads the table through `this._events` on every call, so nothing
+ * holds the old one.
+ */
+export function compactListenerTable(emitter: EventEmitter): void {
+  const owner = emitter as unknown as ListenerTableOwner;
+  const table = owner._events;
+  if (table === undefined || Object.getPrototypeOf(table) !== null) return;
+  owner._events = Object.setPrototypeOf({ ...table }, null) as object;
+}
+
+function compactTransport(transport: TransportEmitter): void {
+  compactListenerTable(transport);
+  if (transport.socket) compactListenerTable(transport.socket);
+}
+
+// Shared by every upgrading client (`this` is its engine.io socket). The upgrade removed
+// listeners from that socket's table, and a removal returns a table to dictionary mode.
+function compactAfterUpgrade(this: EventEmitter, transport: TransportEmitter): void {
+  compactListenerTable(this);
+  compactTransport(transport);
+}
+
+/**
+ * Compacts a client's four listener tables once its connection handler has added its
+ * listeners. A client still on HTTP long-polling gets its WebSocket transport later, so that
+ * one, and the engine.io socket the upgrade changed, are compacted when the upgrade completes.
+ */
+export function compactClientListenerTables({ socket, conn }: ClientEmitters): void {
+  compactListenerTable(socket);
+  compactListenerTable(conn);
+  compactTransport(conn.transport);
+  if (conn.transport.name === "polling") conn.once("upgrade", compactAfterUpgrade);
+}
