@@ -18,6 +18,7 @@ import { installBroadcastPath, type BroadcastObserver } from "./broadcast-path.j
 import { createClientEventLimit } from "./create-client-event-limit.js";
 import { createSubscriptionHandlers } from "./create-subscription-handlers.js";
 import { createTokenLifetime } from "./create-token-lifetime.js";
+import { releaseHandshake } from "./release-handshake.js";
 import { releaseUpgradeRequests, type MiddlewareRunningEngine } from "./release-upgrade-requests.js";
 
 /** Who may connect and what one client may cost; see docs/security.md. */
@@ -164,6 +165,7 @@ export function createSocketServer(deps: SocketServerDeps): Server {
     handleSubscriptions(socket);
     limitLifetime(socket);
     logger.debug({ socketId: socket.id, sub }, "client connected");
+    releaseHandshake(socket);
     // Last, once every listener of the connection is in place.
     compactClientListenerTables({ socket, conn: socket.conn as unknown as ClientEmitters["conn"] });
   });
