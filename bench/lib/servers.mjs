@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { freePort } from "./free-port.mjs";
+import { imageNodeOptions } from "./image-node-options.mjs";
 import { SERVER_CORE, CLIENT_CORE, profileArgs, spawnPinned, stopChild } from "./processes.mjs";
 import { waitUntil } from "./wait-until.mjs";
 
@@ -8,15 +9,16 @@ export const PUBLISH_KEY = "bench-publish-key";
 
 /**
  * The three servers under comparison, started the same way (node directly, not through npm, so
- * the pid we read /proc for is the server itself), pinned to the server core.
+ * the pid we read /proc for is the server itself), pinned to the server core. The services
+ * (`shipped`) run with the Docker image's NODE_OPTIONS; the baselines with Node's defaults.
  */
 const TARGETS = {
   floor: { label: "floor (raw ws)", cwd: `${ROOT}bench/baselines`, script: "floor-ws-server.mjs" },
   stock: { label: "stock Socket.IO", cwd: `${ROOT}bench/baselines`, script: "stock-socketio-server.mjs" },
-  gateway: { label: "socket-server gateway", cwd: `${ROOT}services/socket-gateway`, script: "dist/main.js" },
+  gateway: { label: "socket-server gateway", cwd: `${ROOT}services/socket-gateway`, script: "dist/main.js", shipped: true },
   "stock-emitter": { label: "redis-emitter publish route", cwd: `${ROOT}bench/baselines`, script: "emitter-publish-server.mjs" },
-  "publish-api": { label: "publish-api", cwd: `${ROOT}services/publish-api`, script: "dist/main.js" },
-  worker: { label: "worker", cwd: `${ROOT}services/worker`, script: "dist/main.js" },
+  "publish-api": { label: "publish-api", cwd: `${ROOT}services/publish-api`, script: "dist/main.js", shipped: true },
+  worker: { label: "worker", cwd: `${ROOT}services/worker`, script: "dist/main.js", shipped: true },
   // What-if compositions for before/after measurements of proposed service changes.
   "publish-floor": { label: "bare publish route", cwd: `${ROOT}bench/experiments`, script: "publish-route-floor.mjs" },
   "hono-body-limit": { label: "hono bodyLimit what-if", cwd: `${ROOT}bench/experiments`, script: "hono-body-limit-server.mjs" },
@@ -64,7 +66,7 @@ async function stopAll(processes) {
 }
 
 export async function startServer(name, { env = {}, core = SERVER_CORE, nodeArgs = [] } = {}) {
-  const { cwd, script } = TARGETS[name];
+  const { cwd, script, shipped } = TARGETS[name];
   const port = await freePort();
   const child = spawnPinned(core, process.execPath, [...profileArgs(), ...nodeArgs, script], {
     cwd,
@@ -81,6 +83,7 @@ export async function startServer(name, { env = {}, core = SERVER_CORE, nodeArgs
       ANONYMOUS_ROOMS: "all,r*",
       CONNECTIONS_PER_SECOND_PER_IP: "1000000",
       PUBLISH_RATE_LIMIT_PER_SECOND: "0",
+      ...(shipped ? { NODE_OPTIONS: imageNodeOptions() } : {}),
       ...env,
       PORT: String(port),
       HOST: "127.0.0.1",
