@@ -48,6 +48,27 @@ describe("batchPublishes", () => {
     expect(received).toEqual(["a", "c"]);
   });
 
+  it("sends a lone publish as a plain command, answered with its receiver count", async () => {
+    const url = inject("redisUrl");
+    const channel = testPrefix("batch-one");
+    const [client, subscriber] = [await commandClient(url), new Redis(url)];
+    clients.push(subscriber);
+    await subscriber.subscribe(channel);
+    const pipeline = client.pipeline.bind(client);
+    let pipelines = 0;
+    client.pipeline = ((...args: Parameters<typeof pipeline>) => {
+      pipelines++;
+      return pipeline(...args);
+    }) as typeof client.pipeline;
+
+    const publish = batchPublishes(client);
+    expect(await publish(channel, Buffer.from("alone"))).toBe(1);
+    expect(await publish(`${channel}:nobody`, Buffer.from("alone too"))).toBe(0);
+    expect(pipelines).toBe(0);
+    await expect(Promise.all([publish(channel, Buffer.from("a")), publish(channel, Buffer.from("b"))])).resolves.toEqual([1, 1]);
+    expect(pipelines).toBe(1);
+  });
+
   it("fails each batch within the command timeout while Redis is frozen, not one after another", async () => {
     const redis = await startRedisServer();
     try {
