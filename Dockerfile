@@ -44,11 +44,9 @@ RUN test -f "services/${SERVICE}/dist/main.js" || { echo "unknown SERVICE: ${SER
 
 # Heap: the guide's 4096 MB is all of a t3.medium's 4 GiB, leaving nothing for off-heap socket
 # buffers and the OS (OOM kill before V8 collects). 3072 MB (~75%) leaves ~1 GiB for them.
-# Young generation: capped at 4 MB semi-spaces (Node's default grows to 16) so a burst of
-# allocation does not leave 32 MB resident; no CPU cost measured (bench/README.md, fourth round).
 ENV SERVICE=${SERVICE} \
     NODE_ENV=production \
-    NODE_OPTIONS="--max-old-space-size=3072 --max-semi-space-size=4"
+    NODE_OPTIONS=--max-old-space-size=3072
 
 USER node
 

@@ -227,7 +227,7 @@ describe("deploy/aws/socket-gateway.yml", () => {
 
   it("sets the Dockerfile's heap and gives the task memory beyond it", () => {
     const dockerfile = readFileSync(join(root, "Dockerfile"), "utf8");
-    const imageOptions = /NODE_OPTIONS="([^"]+)"/.exec(dockerfile)?.[1];
+    const imageOptions = /NODE_OPTIONS=(\S+)/.exec(dockerfile)?.[1];
     expect(imageOptions).toBeDefined();
     expect(gatewayEnvironment().NODE_OPTIONS).toBe(imageOptions);
     const heapMb = Number(/--max-old-space-size=(\d+)/.exec(imageOptions!)?.[1]);
