@@ -40,7 +40,7 @@ for (const name of config.targets) {
     log(`${server.label}: connecting ${config.connections}`);
     entry.idle = await connectAndMeasureIdle({ server, fleet, config, measureIdle: wants("idle") });
     log(`  ${entry.idle.connections} connected in ${(entry.idle.rampMs / 1000).toFixed(1)} s, ` +
-      `${(entry.idle.rssBytesPerConnection / 1024).toFixed(1)} KB RSS each, connect p99 ${entry.idle.connectTime.p99} ms` +
+      `${(entry.idle.rssBytesPerConnection / 1024).toFixed(1)} KB RSS each after the ramp, connect p99 ${entry.idle.connectTime.p99} ms` +
       `${entry.idle.heartbeat ? `, idle CPU ${entry.idle.heartbeat.serverCpuPct.toFixed(1)}%` : ""}` +
       `${entry.idle.settledRssBytesPerConnection ? `, settled ${(entry.idle.settledRssBytesPerConnection / 1024).toFixed(1)} KB RSS each` : ""}`);
     if (entry.idle.connections === 0) throw new Error(`no connection succeeded: ${entry.idle.errorSamples.join("; ")}`);

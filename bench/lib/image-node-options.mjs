@@ -8,7 +8,8 @@ const DOCKERFILE = fileURLToPath(new URL("../../Dockerfile", import.meta.url));
  * measures the services as they ship rather than on Node's defaults.
  */
 export function imageNodeOptions() {
-  const match = /NODE_OPTIONS=(?:"([^"]*)"|(\S+))/.exec(readFileSync(DOCKERFILE, "utf8"));
+  // On an instruction line, not in a comment.
+  const match = /^(?!\s*#).*?\bNODE_OPTIONS=(?:"([^"]*)"|(\S+))/m.exec(readFileSync(DOCKERFILE, "utf8"));
   if (!match) throw new Error(`no NODE_OPTIONS in ${DOCKERFILE}`);
   return match[1] ?? match[2];
 }

@@ -4,6 +4,7 @@
  */
 const f = (value, digits = 1) => (value === null || value === undefined || Number.isNaN(value) ? "–" : Number(value).toFixed(digits));
 const spread = (s, digits = 1) => (s?.median === null || s?.median === undefined ? "–" : `${f(s.median, digits)} [${f(s.min, digits)}–${f(s.max, digits)}]`);
+const kb = (bytes) => f(bytes === null || bytes === undefined ? null : bytes / 1024);
 const ratio = (value, base) => (value && base ? `${(value / base).toFixed(2)}×` : "–");
 // Reasons repeat across runs with different numbers; keep each kind once.
 const summarizeReasons = (runs) => [...new Set(runs.flatMap((r) => r.reasons.map((reason) => reason.replace(/[\d.]+/g, "N"))))].join("; ");
@@ -34,7 +35,6 @@ export function renderMarkdown(results, chartFile) {
       const idle = targets[name].idle;
       if (!idle) continue;
       const settled = idle.settledRssBytesPerConnection ?? null;
-      const kb = (bytes) => (bytes === null || bytes === undefined ? "–" : f(bytes / 1024));
       lines.push(`| ${targets[name].label} | ${idle.connections} | ${kb(settled)} | ${ratio(settled, floorIdle?.settledRssBytesPerConnection)} | ${ratio(settled, stockFor(targets, name)?.idle?.settledRssBytesPerConnection)} | ${kb(idle.rssBytesPerConnection)} | ${kb(idle.settledHeapBytesPerConnection)}, ${kb(idle.heapBytesPerConnection)} | ${f(idle.connectTime.p50)} / ${f(idle.connectTime.p99)} | ${idle.heartbeat ? `${f(idle.heartbeat.serverCpuPct, 2)}%` : "–"} | ${validity(idle)} |`);
     }
     lines.push("");
@@ -96,8 +96,13 @@ export function renderMarkdown(results, chartFile) {
 function renderTargets({ targets, publishApi, queuePath }) {
   const rows = [];
   const gw = targets.gateway;
-  const settledRss = gw?.idle?.settledRssBytesPerConnection;
-  if (settledRss) rows.push(["RSS per idle connection ≤ 10 KB (settled)", `${f(settledRss / 1024)} KB (${f(gw.idle.rssBytesPerConnection / 1024)} KB after the ramp)`, settledRss <= 10 * 1024]);
+  if (gw?.idle) {
+    // Settled when the run has it (results from before it was measured have only the after-ramp figure).
+    const settled = gw.idle.settledRssBytesPerConnection ?? null;
+    const judged = settled ?? gw.idle.rssBytesPerConnection;
+    const shown = settled === null ? `${kb(judged)} KB after the ramp` : `${kb(settled)} KB settled (${kb(gw.idle.rssBytesPerConnection)} KB after the ramp)`;
+    rows.push(["RSS per idle connection ≤ 10 KB", `${shown}${gw.idle.valid ? "" : " (from an invalid run)"}`, gw.idle.valid ? judged <= 10 * 1024 : null]);
+  }
   for (const size of Object.keys(gw?.fanout ?? {})) {
     const mine = gw.fanout[size].summary.cpuUsPerDelivery.median;
     const floor = targets.floor?.fanout?.[size]?.summary.cpuUsPerDelivery.median;

@@ -83,6 +83,7 @@ export async function startServer(name, { env = {}, core = SERVER_CORE, nodeArgs
       ANONYMOUS_ROOMS: "all,r*",
       CONNECTIONS_PER_SECOND_PER_IP: "1000000",
       PUBLISH_RATE_LIMIT_PER_SECOND: "0",
+      // In place of any NODE_OPTIONS the bench itself was given: the baselines keep those.
       ...(shipped ? { NODE_OPTIONS: imageNodeOptions() } : {}),
       ...env,
       PORT: String(port),
