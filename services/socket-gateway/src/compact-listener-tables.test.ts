@@ -1,8 +1,8 @@
 import { EventEmitter } from "node:events";
 import { setFlagsFromString } from "node:v8";
-import { io as connect, type Socket as ClientSocket } from "socket.io-client";
 import { afterEach, describe, expect, it } from "vitest";
 import { startInProcessGateway, type InProcessGateway } from "../../../test/support/in-process-gateway.js";
+import { connectClient, type TestClient } from "../../../test/support/socket-client.js";
 import { mintToken } from "../../../test/support/tokens.js";
 import { waitUntil } from "../../../test/support/wait-until.js";
 import { compactListenerTable } from "./compact-listener-tables.js";
@@ -44,17 +44,23 @@ describe("compactListenerTable", () => {
 
 describe("a connected client's emitters", () => {
   let gateway: InProcessGateway | undefined;
-  let client: ClientSocket | undefined;
+  let client: TestClient | undefined;
   afterEach(async () => {
     client?.close();
     await gateway?.close();
   });
 
-  async function connectWith(transports: string[]) {
+  /** Connects one client; also records, as its connection opened, its transport and upgrade listeners. */
+  async function connectWith(transports: ("websocket" | "polling")[]) {
     gateway = await startInProcessGateway();
-    client = connect(gateway.url, { transports, reconnection: false, forceNew: true, auth: { token: await mintToken({ sub: "7", rooms: ["*"] }) } });
-    await new Promise((resolve, reject) => client!.once("connect", resolve).once("connect_error", reject));
-    return [...gateway.io.of("/").sockets.values()][0]!;
+    const atConnection: { transport?: string; upgradeListeners?: number } = {};
+    // Registered after the gateway's own handler, so it sees the connection as that one left it.
+    gateway.io.on("connection", (socket) => {
+      atConnection.transport = socket.conn.transport.name;
+      atConnection.upgradeListeners = socket.conn.listenerCount("upgrade");
+    });
+    client = await connectClient(gateway.url, { transports, token: await mintToken({ sub: "7", rooms: ["*"] }) });
+    return { socket: [...gateway.io.of("/").sockets.values()][0]!, atConnection };
   }
 
   const tables = (socket: { conn: unknown }) => {
@@ -63,16 +69,17 @@ describe("a connected client's emitters", () => {
   };
 
   it("are all in fast mode on a WebSocket connection", async () => {
-    const socket = await connectWith(["websocket"]);
+    const { socket } = await connectWith(["websocket"]);
     expect(tables(socket).map(hasFastProperties)).toEqual([true, true, true, true]);
   });
 
   it("include the WebSocket transport a polling client upgrades to", async () => {
-    const socket = await connectWith(["polling", "websocket"]);
+    const { socket, atConnection } = await connectWith(["polling", "websocket"]);
+    // The connection opened on polling, with the compaction waiting for the upgrade.
+    expect(atConnection).toEqual({ transport: "polling", upgradeListeners: 1 });
     await waitUntil(() => (socket.conn as { transport: { name: string } }).transport.name === "websocket", { what: "the upgrade" });
     expect(tables(socket).map(hasFastProperties)).toEqual([true, true, true, true]);
     // The connection still carries traffic both ways after the swap.
-    const ack = await client!.timeout(2000).emitWithAck("subscribe", ["orders:1"]);
-    expect(ack).toEqual({ ok: true, rooms: ["orders:1"] });
+    expect(await client!.subscribe(["orders:1"])).toEqual({ ok: true, rooms: ["orders:1"] });
   });
 });

@@ -31,6 +31,7 @@ interface TransportEmitter extends EventEmitter {
 export function compactListenerTable(emitter: EventEmitter): void {
   const owner = emitter as unknown as ListenerTableOwner;
   const table = owner._events;
+  // Only Node's own `{ __proto__: null }` tables: anything else is someone else's structure.
   if (table === undefined || Object.getPrototypeOf(table) !== null) return;
   owner._events = Object.setPrototypeOf({ ...table }, null) as object;
 }
@@ -51,6 +52,8 @@ function compactAfterUpgrade(this: EventEmitter, transport: TransportEmitter): v
  * Compacts a client's four listener tables once its connection handler has added its
  * listeners. A client still on HTTP long-polling gets its WebSocket transport later, so that
  * one, and the engine.io socket the upgrade changed, are compacted when the upgrade completes.
+ * A client that never upgrades keeps the one-off "upgrade" listener and polling's tables; later
+ * listener removals (a failed upgrade's cleanup, say) cost memory again, never correctness.
  */
 export function compactClientListenerTables({ socket, conn }: ClientEmitters): void {
   compactListenerTable(socket);

@@ -6,7 +6,8 @@ type Handshake = Socket["handshake"];
 const NOTHING = Object.freeze({});
 
 /**
- * Lets a connected client's handshake record go, keeping its address and when it was issued.
+ * Lets a connected client's handshake record go, keeping its address, when it was issued and
+ * the two flags (`xdomain`, `secure`).
  *
  * Socket.IO keeps `socket.handshake` for the connection's life: the auth payload the client
  * sent (its whole token), a date string, and header and query objects (empty here: the gateway
@@ -14,7 +15,8 @@ const NOTHING = Object.freeze({});
  * once, in the handshake guard, before the connection exists; `auth:refresh` brings its token
  * with the event. Replacing the record saved about 0.4 KB of live heap per idle anonymous
  * connection (bench/experiments/heap-per-connection.mjs), the token's length more with one.
- * No gateway code calls `fetchSockets()`, the Socket.IO API that hands handshakes to others.
+ * No gateway code calls `fetchSockets()`; should another instance call it, the Redis adapter
+ * answers with this record, without auth, headers or query.
  */
 export function releaseHandshake(socket: Socket): void {
   const { address, issued, xdomain, secure } = socket.handshake;
