@@ -11,9 +11,9 @@ interface Pending {
 }
 
 /**
- * The PUBLISHes asked for in one turn of the event loop go to Redis as one pipeline: one write
- * instead of one per message, which at thousands of publishes a second was the largest cost
- * after HTTP itself. The batch leaves on `setImmediate`, after the turn's I/O callbacks, so the
+ * The PUBLISHes asked for in one turn of the event loop go to Redis as one pipeline (a lone one
+ * as a plain command): one write instead of one per message, which at thousands of publishes a
+ * second was the largest cost after HTTP itself. The batch leaves on `setImmediate`, after the turn's I/O callbacks, so the
  * requests read together are published together; waiting adds no more than that turn.
  *
  * Not ioredis's `enableAutoPipelining`: it sends a pipeline only once the previous one has
@@ -27,8 +27,9 @@ export function batchPublishes(client: Redis): BatchedPublish {
   function flush() {
     const batch = pending;
     pending = [];
-    // A pipeline of one costs more than the command alone (the worker's profile: 5% of its CPU
-    // building pipelines, most of them of one PUBLISH).
+    // A pipeline of one costs more than the command alone: building pipelines, most of them of
+    // one PUBLISH, was 5% of the worker's profile in the queue path (too little to show in its
+    // CPU per job, bench/README.md).
     if (batch.length === 1) {
       const [{ channel, message, resolve, reject }] = batch as [Pending];
       client.publish(channel, message).then(resolve, reject);
