@@ -32,8 +32,7 @@ export async function runBroadcastPhase({ server, fleet, size, rate, messages, r
     if (status === "202") accepted++;
   });
   selfLoopDelay.reset();
-  const serverCpuNow = () => serverPids.reduce((sum, pid) => sum + cpuMicros(pid), 0);
-  const serverCpu0 = serverCpuNow();
+  const serverCpuByPid0 = serverPids.map(cpuMicros);
   const clientCpu0 = fleet.cpuMicros();
   const selfCpu0 = process.cpuUsage();
   const t0 = nowMs();
@@ -64,7 +63,9 @@ export async function runBroadcastPhase({ server, fleet, size, rate, messages, r
   const wallMs = nowMs() - t0;
   const serverCoreLoad = serverCore();
   const clientCoreLoad = clientCore();
-  const serverCpu = serverCpuNow() - serverCpu0;
+  // Per process too: with several on the server core, which one the cost is in.
+  const serverCpuByPid = serverPids.map((pid, i) => cpuMicros(pid) - serverCpuByPid0[i]);
+  const serverCpu = serverCpuByPid.reduce((sum, micros) => sum + micros, 0);
   const selfCpu = process.cpuUsage(selfCpu0);
   const clientCpu = fleet.cpuMicros() - clientCpu0 + selfCpu.user + selfCpu.system;
   const stats = publisher.stats();
@@ -103,6 +104,7 @@ export async function runBroadcastPhase({ server, fleet, size, rate, messages, r
     serverCpuPct: (serverCpu / 1000 / wallMs) * 100,
     serverCpuUsPerDelivery: delivered ? serverCpu / delivered : null,
     serverCpuUsPerPublish: accepted ? serverCpu / accepted : null,
+    serverCpuUsPerPublishByProcess: accepted ? serverCpuByPid.map((micros) => micros / accepted) : null,
     deliveriesPerSecond: (delivered / wallMs) * 1000,
     publisherWorstLagMs: loop.worstLagMs,
     clientCpuPct,

@@ -82,9 +82,9 @@ export function renderMarkdown(results, chartFile) {
   const queue = results.queuePath;
   if (queue?.steps) {
     lines.push("## 6. Queue path", "", `POST /v1/notifications → BullMQ → worker → Redis-mode gateway → ${queue.connections} clients. publish-api, worker and gateway share the server core; Redis is on the client core. Each stage's p50 / p99 in ms from the POST's intended send time (BullMQ stamps in whole ms).`, "");
-    lines.push("| jobs/s offered | accepted | enqueued | picked up | emitted | received | api+worker+gateway CPU / job (µs) | validity |", "|---|---|---|---|---|---|---|---|");
+    lines.push("| jobs/s offered | accepted | enqueued | picked up | emitted | received | api+worker+gateway CPU / job (µs) | api / worker / gateway | validity |", "|---|---|---|---|---|---|---|---|---|");
     const st = (x) => (x ? `${f(x.p50, 1)} / ${f(x.p99, 1)}` : "–");
-    for (const s of queue.steps) lines.push(`| ${s.rate} | ${st(s.stages?.accepted)} | ${st(s.stages?.enqueued)} | ${st(s.stages?.pickedUp)} | ${st(s.stages?.emitted)} | ${st(s.stages?.received)} | ${f(s.serverCpuUsPerPublish, 0)} | ${validity(s)} |`);
+    for (const s of queue.steps) lines.push(`| ${s.rate} | ${st(s.stages?.accepted)} | ${st(s.stages?.enqueued)} | ${st(s.stages?.pickedUp)} | ${st(s.stages?.emitted)} | ${st(s.stages?.received)} | ${f(s.serverCpuUsPerPublish, 0)} | ${s.serverCpuUsPerPublishByProcess?.map((us) => f(us, 0)).join(" / ") ?? "–"} | ${validity(s)} |`);
     lines.push("", `Knee: ${queue.kneeRate === null ? "below the lowest step" : `${queue.reached ? "" : "≥ "}${queue.kneeRate} jobs/s`}${queue.stoppedBy ? ` (stopped by ${queue.stoppedBy})` : ""}.`, "");
   } else if (queue?.error) lines.push("## 6. Queue path", "", `failed: ${queue.error.split("\n")[0]}`, "");
 

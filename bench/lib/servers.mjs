@@ -5,6 +5,8 @@ import { SERVER_CORE, CLIENT_CORE, profileArgs, spawnPinned, stopChild } from ".
 import { waitUntil } from "./wait-until.mjs";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+// Another checkout's built services, for before/after runs on the same bench and machine.
+const SERVICES_ROOT = process.env.BENCH_SERVICES_ROOT ? `${process.env.BENCH_SERVICES_ROOT.replace(/\/$/, "")}/` : ROOT;
 export const PUBLISH_KEY = "bench-publish-key";
 
 /**
@@ -15,10 +17,10 @@ export const PUBLISH_KEY = "bench-publish-key";
 const TARGETS = {
   floor: { label: "floor (raw ws)", cwd: `${ROOT}bench/baselines`, script: "floor-ws-server.mjs" },
   stock: { label: "stock Socket.IO", cwd: `${ROOT}bench/baselines`, script: "stock-socketio-server.mjs" },
-  gateway: { label: "socket-server gateway", cwd: `${ROOT}services/socket-gateway`, script: "dist/main.js", shipped: true },
+  gateway: { label: "socket-server gateway", cwd: `${SERVICES_ROOT}services/socket-gateway`, script: "dist/main.js", shipped: true },
   "stock-emitter": { label: "redis-emitter publish route", cwd: `${ROOT}bench/baselines`, script: "emitter-publish-server.mjs" },
-  "publish-api": { label: "publish-api", cwd: `${ROOT}services/publish-api`, script: "dist/main.js", shipped: true },
-  worker: { label: "worker", cwd: `${ROOT}services/worker`, script: "dist/main.js", shipped: true },
+  "publish-api": { label: "publish-api", cwd: `${SERVICES_ROOT}services/publish-api`, script: "dist/main.js", shipped: true },
+  worker: { label: "worker", cwd: `${SERVICES_ROOT}services/worker`, script: "dist/main.js", shipped: true },
   // What-if compositions for before/after measurements of proposed service changes.
   "publish-floor": { label: "bare publish route", cwd: `${ROOT}bench/experiments`, script: "publish-route-floor.mjs" },
   "hono-body-limit": { label: "hono bodyLimit what-if", cwd: `${ROOT}bench/experiments`, script: "hono-body-limit-server.mjs" },

@@ -42,7 +42,11 @@ export async function runQueuePath({ config, startFleet, log }) {
       log,
       label: "queue path",
       phase: { server: api, fleet, size: 100, path: "/v1/notifications", body, roomFor: (k) => `r${k % rooms}`, membersPerRoom: idle.connections / rooms, serverPids: [api.pid, worker.pid, gateway.pid] },
-      afterStep: (step) => readStages(reader, prefix, step),
+      afterStep: async (step) => {
+        await readStages(reader, prefix, step);
+        const [api, work, gate] = step.serverCpuUsPerPublishByProcess ?? [];
+        log(`  queue path ${step.rate}/s: CPU per job ${Math.round(api)} µs publish-api, ${Math.round(work)} µs worker, ${Math.round(gate)} µs gateway`);
+      },
     });
     reader.disconnect();
     return { connections: idle.connections, ...climb };
