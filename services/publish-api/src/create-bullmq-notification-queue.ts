@@ -2,12 +2,14 @@ import { randomUUID } from "node:crypto";
 import type { Queue } from "bullmq";
 import type { NotificationJob, NotificationState } from "@socket-server/shared/events";
 import { withTimeout } from "@socket-server/shared/redis";
+import { batchJobAdds } from "./batch-job-adds.js";
 import type { NotificationQueue } from "./notification-queue.js";
 
 const FIRST_RETRY_DELAY_MS = 1000;
 const DAY_SECONDS = 24 * 60 * 60;
 
 export function createBullmqNotificationQueue(queue: Queue, { timeoutMs = 1000 } = {}): NotificationQueue {
+  const add = batchJobAdds(queue);
   return {
     async enqueue(request, acceptedAt, owner) {
       const jobId = request.jobId ?? randomUUID();
@@ -21,13 +23,17 @@ export function createBullmqNotificationQueue(queue: Queue, { timeoutMs = 1000 }
       };
       // A jobId dedupes only while the earlier job exists: finished jobs are kept a day for that.
       await withTimeout(
-        queue.add("notification", job, {
-          jobId: ownedJobId(owner, jobId),
-          delay: request.delayMs,
-          attempts: request.attempts,
-          backoff: { type: "exponential", delay: FIRST_RETRY_DELAY_MS },
-          removeOnComplete: { age: DAY_SECONDS },
-          removeOnFail: { age: 7 * DAY_SECONDS },
+        add({
+          name: "notification",
+          data: job,
+          opts: {
+            jobId: ownedJobId(owner, jobId),
+            delay: request.delayMs,
+            attempts: request.attempts,
+            backoff: { type: "exponential", delay: FIRST_RETRY_DELAY_MS },
+            removeOnComplete: { age: DAY_SECONDS },
+            removeOnFail: { age: 7 * DAY_SECONDS },
+          },
         }),
         timeoutMs,
       );

@@ -2,3 +2,4 @@ export * from "./create-redis-client.js";
 export * from "./ping-redis.js";
 export * from "./with-timeout.js";
 export * from "./close-redis-client.js";
+export * from "./batch-per-turn.js";

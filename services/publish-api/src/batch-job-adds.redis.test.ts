@@ -1,0 +1,93 @@
+import { Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import { pino } from "pino";
+import { afterAll, describe, expect, inject, it } from "vitest";
+import { createRedisClient } from "@socket-server/shared/redis";
+import { startRedisServer } from "../../../test/support/redis-server.js";
+import { deleteKeys, testPrefix } from "../../../test/support/test-prefix.js";
+import { waitUntil } from "../../../test/support/wait-until.js";
+import { batchJobAdds } from "./batch-job-adds.js";
+
+const logger = pino({ level: "silent" });
+const prefix = testPrefix("batch-job-adds");
+const opened: { queue: Queue; client: Redis }[] = [];
+afterAll(async () => {
+  for (const { queue, client } of opened) {
+    await queue.close().catch(() => {});
+    client.disconnect();
+  }
+  await deleteKeys(inject("redisUrl"), prefix);
+});
+
+/** A queue on a client of its own, ready, its scripts loaded by one add first. */
+async function openQueue(url: string, commandTimeoutMs = 1000) {
+  const client = createRedisClient({ url, name: prefix, role: "command", logger, commandTimeoutMs });
+  const queue = new Queue("jobs", { connection: client, prefix });
+  queue.on("error", () => {});
+  opened.push({ queue, client });
+  await waitUntil(() => client.status === "ready", { what: "redis ready" });
+  await queue.add("warm-up", {}, { jobId: "warm-up" });
+  return { queue, client };
+}
+
+const job = (jobId: string, data: unknown = { n: jobId }) => ({ name: "notification", data, opts: { jobId } });
+
+describe("batchJobAdds", () => {
+  it("adds one turn's jobs in one write, each stored under its own id with its own data", async () => {
+    const { queue, client } = await openQueue(inject("redisUrl"));
+    let writes = 0;
+    const write = client.stream.write.bind(client.stream);
+    client.stream.write = ((...args: Parameters<typeof write>) => {
+      writes++;
+      return write(...args);
+    }) as typeof client.stream.write;
+
+    const add = batchJobAdds(queue);
+    expect(await Promise.all([add(job("a")), add(job("b")), add(job("c"))])).toEqual(["a", "b", "c"]);
+    expect(writes).toBe(1);
+    client.stream.write = write;
+    expect((await queue.getJob("b"))?.data).toEqual({ n: "b" });
+    expect(await queue.getWaitingCount()).toBeGreaterThanOrEqual(3);
+  });
+
+  it("adds a lone job without a pipeline", async () => {
+    const { queue, client } = await openQueue(inject("redisUrl"));
+    const pipeline = client.pipeline.bind(client);
+    let pipelines = 0;
+    client.pipeline = ((...args: Parameters<typeof pipeline>) => {
+      pipelines++;
+      return pipeline(...args);
+    }) as typeof client.pipeline;
+
+    const add = batchJobAdds(queue);
+    expect(await add(job("alone"))).toBe("alone");
+    expect(pipelines).toBe(0);
+    expect(await Promise.all([add(job("pair-1")), add(job("pair-2"))])).toEqual(["pair-1", "pair-2"]);
+    expect(pipelines).toBe(1);
+  });
+
+  it("keeps one job for two adds of the same id in one turn, as two adds one after another would", async () => {
+    const { queue } = await openQueue(inject("redisUrl"));
+    const add = batchJobAdds(queue);
+    expect(await Promise.all([add(job("twice", { first: true })), add(job("twice", { first: false }))])).toEqual(["twice", "twice"]);
+    expect((await queue.getJob("twice"))?.data).toEqual({ first: true });
+  });
+
+  it("fails every add of a batch within the command timeout while Redis is frozen", async () => {
+    const redis = await startRedisServer();
+    try {
+      const { queue } = await openQueue(redis.url, 500);
+      const add = batchJobAdds(queue);
+      redis.freeze();
+      const started = performance.now();
+      const results = await Promise.allSettled([add(job("frozen-1")), add(job("frozen-2")), add(job("frozen-3"))]);
+      const tookMs = performance.now() - started;
+      expect(results.map((result) => result.status)).toEqual(["rejected", "rejected", "rejected"]);
+      expect(tookMs).toBeGreaterThanOrEqual(450);
+      expect(tookMs).toBeLessThan(900);
+    } finally {
+      redis.thaw();
+      await redis.stop();
+    }
+  });
+});
