@@ -4,12 +4,21 @@ import { startPublishRig } from "../lib/publish-rig.mjs";
 
 /**
  * Scenario 5, the publish API alone: the production publish-api (Redis path) pinned to the
- * server core, with a private Redis and a stand-in for the gateways on the client core.
- * Rates climb until publish-api stops answering 202 to everything as fast as it is asked.
+ * server core, with a private Redis and a stand-in for the gateways on the client core. Its
+ * baseline, climbed first in the same run and the same way, is the floor: the same publish as a
+ * bare `node:http` route (`baselines/publish-route-floor.mjs`: parse, one PUBLISH, answer 202),
+ * what one core does here with none of publish-api's own work. Rates climb until a server stops
+ * answering 202 to everything as fast as it is asked.
  */
 export async function runPublishApiAlone({ config, log }) {
+  const floor = await climb({ target: "publish-floor", env: { VARIANT: "node" }, label: "bare publish route", config, log });
+  const api = await climb({ target: "publish-api", env: {}, label: "publish-api", config, log });
+  return { ...api, floor, redisOnClientCore: true };
+}
+
+async function climb({ target, env, label, config, log }) {
   const { rates, stepMs } = config.publishApi;
-  const rig = await startPublishRig("publish-api");
+  const rig = await startPublishRig(target, env);
   const { server, clientPids } = rig;
   const bodyFor = (k, due) => JSON.stringify({ room: "bench-nobody", event: BENCH_EVENT, data: makeData(due, k, 0, 100) });
   try {
@@ -23,14 +32,14 @@ export async function runPublishApiAlone({ config, log }) {
         if (!step.reasons.some((reason) => reason.includes("other processes"))) break;
       }
       steps.push(step);
-      log(`  publish-api ${rate}/s offered: ${Math.round(step.acceptedPerSecond)}/s accepted, HTTP p50 ${step.httpLatency.p50} ms ` +
-        `p99 ${step.httpLatency.p99} ms, server ${step.serverCpuPct.toFixed(0)}%, client ${step.clientCpuPct.toFixed(0)}%` +
+      log(`  ${label} ${rate}/s offered: ${Math.round(step.acceptedPerSecond)}/s accepted, HTTP p50 ${step.httpLatency.p50} ms ` +
+        `p99 ${step.httpLatency.p99} ms, server ${step.serverCpuPct.toFixed(0)}%, ${step.serverCpuUsPerRequest.toFixed(0)} µs/request, client ${step.clientCpuPct.toFixed(0)}%` +
         `${step.valid ? "" : ` INVALID: ${step.reasons.join("; ")}`}`);
       // Past capacity: it answers slower than asked, or latency runs away.
       if (step.acceptedPerSecond < rate * 0.95 || step.httpLatency.p99 > 250) break;
     }
     const best = steps.filter((s) => s.accepted === s.sent).sort((a, b) => b.acceptedPerSecond - a.acceptedPerSecond)[0];
-    return { steps, maxAcceptedPerSecond: best?.acceptedPerSecond ?? null, bestStep: best ?? null, redisOnClientCore: true };
+    return { steps, maxAcceptedPerSecond: best?.acceptedPerSecond ?? null, bestStep: best ?? null };
   } finally {
     await rig.stop();
   }
