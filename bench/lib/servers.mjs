@@ -21,6 +21,9 @@ const TARGETS = {
   "stock-emitter": { label: "redis-emitter publish route", cwd: `${ROOT}bench/baselines`, script: "emitter-publish-server.mjs" },
   "publish-api": { label: "publish-api", cwd: `${SERVICES_ROOT}services/publish-api`, script: "dist/main.js", shipped: true },
   worker: { label: "worker", cwd: `${SERVICES_ROOT}services/worker`, script: "dist/main.js", shipped: true },
+  // The queue path's baseline: stock BullMQ in and out, feeding stock Socket.IO on the Redis adapter.
+  "bullmq-enqueue": { label: "bare BullMQ enqueue route", cwd: `${ROOT}bench/baselines`, script: "bullmq-enqueue-server.mjs" },
+  "bullmq-worker": { label: "bare BullMQ worker + redis-emitter", cwd: `${ROOT}bench/baselines`, script: "bullmq-emit-worker.mjs" },
   // The publish route with none of socket-server's work (scenario 5's floor), and a what-if.
   "publish-floor": { label: "bare publish route", cwd: `${ROOT}bench/baselines`, script: "publish-route-floor.mjs" },
   "hono-body-limit": { label: "hono bodyLimit what-if", cwd: `${ROOT}bench/experiments`, script: "hono-body-limit-server.mjs" },
