@@ -26,6 +26,7 @@ const TARGETS = {
   "bullmq-worker": { label: "bare BullMQ worker + redis-emitter", cwd: `${ROOT}bench/baselines`, script: "bullmq-emit-worker.mjs" },
   // The publish route with none of socket-server's work (scenario 5's floor), and a what-if.
   "publish-floor": { label: "bare publish route", cwd: `${ROOT}bench/baselines`, script: "publish-route-floor.mjs" },
+  "fixed-answer": { label: "fixed-answer HTTP server", cwd: `${ROOT}bench/baselines`, script: "fixed-answer-server.mjs" },
   "hono-body-limit": { label: "hono bodyLimit what-if", cwd: `${ROOT}bench/experiments`, script: "hono-body-limit-server.mjs" },
 };
 
