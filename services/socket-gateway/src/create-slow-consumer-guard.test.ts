@@ -40,4 +40,27 @@ describe("createSlowConsumerGuard", () => {
     expect(slow).toEqual([stalled, stalled]);
     guard.stop();
   });
+
+  it("sets no timer until something is written, and none after a sweep until the next write", () => {
+    vi.useFakeTimers();
+    const slow: BufferingConnection[] = [];
+    const guard = createSlowConsumerGuard({ maxBytes: 1000, intervalMs: 100, onSlow: (conn) => slow.push(conn) });
+    expect(vi.getTimerCount()).toBe(0);
+    const stalled = connection(5000);
+    guard.touch(stalled);
+    guard.touch(connection(10));
+    expect(vi.getTimerCount()).toBe(1);
+    vi.advanceTimersByTime(100);
+    expect(slow).toEqual([stalled]);
+    expect(vi.getTimerCount()).toBe(0);
+    // A write within a sweep's interval waits for that sweep, no later.
+    guard.touch(stalled);
+    vi.advanceTimersByTime(60);
+    guard.touch(stalled);
+    vi.advanceTimersByTime(40);
+    expect(slow).toEqual([stalled, stalled]);
+    guard.stop();
+    guard.touch(stalled);
+    expect(vi.getTimerCount()).toBe(0);
+  });
 });
