@@ -12,10 +12,11 @@ const MODES = {
     fanout: { sizes: [100, 1024], intervalMs: 500, warmupMessages: 4, repeats: 3, extraAttempts: 4, messages: 8 },
     idleWindowMs: 25_000, // one Engine.IO pingInterval, so every socket is pinged once in the window
     settleMs: 10_000, // after the ramp, before the idle window: V8 gives back the ramp's memory
-    publishApi: { rates: [1_000, 2_000, 4_000, 6_000, 8_000, 10_000, 12_000, 15_000], stepMs: 3_000 },
-    smallRooms: { rooms: 1_000, rates: [500, 1_000, 2_000, 4_000], stepMs: 3_000 },
-    saturation: { rates: [4, 8, 16], stepMs: 4_000 },
-    queue: { connections: 2_000, rates: [250, 500, 1_000, 2_000], stepMs: 3_000 },
+    // Rate steps run twice each (the worse of the two stands for the step), fan-out runs three times.
+    publishApi: { rates: [1_000, 2_000, 4_000, 6_000, 8_000, 10_000, 12_000, 15_000], stepMs: 3_000, repeats: 2 },
+    smallRooms: { rooms: 1_000, rates: [500, 1_000, 2_000, 4_000], stepMs: 3_000, repeats: 2 },
+    saturation: { rates: [4, 8, 16], stepMs: 4_000, repeats: 2 },
+    queue: { connections: 2_000, rates: [250, 500, 1_000, 2_000], stepMs: 3_000, repeats: 2 },
     scenarios: ["fanout", "idle", "publish-api", "small-rooms"],
   },
   full: {
@@ -25,10 +26,10 @@ const MODES = {
     fanout: { sizes: [100, 1024], intervalMs: 500, warmupMessages: 10, repeats: 5, extraAttempts: 5, messages: 40 },
     idleWindowMs: 25_000,
     settleMs: 10_000,
-    publishApi: { rates: [2_000, 5_000, 10_000, 15_000, 20_000, 25_000, 30_000], stepMs: 8_000 },
-    smallRooms: { rooms: 1_000, rates: [500, 1_000, 2_000, 4_000, 6_000, 8_000, 12_000], stepMs: 8_000 },
-    saturation: { rates: [4, 8, 12, 16, 24, 32], stepMs: 8_000 },
-    queue: { connections: 2_000, rates: [250, 500, 1_000, 2_000, 3_000, 5_000, 7_000], stepMs: 8_000 },
+    publishApi: { rates: [2_000, 5_000, 10_000, 15_000, 20_000, 25_000, 30_000], stepMs: 8_000, repeats: 3 },
+    smallRooms: { rooms: 1_000, rates: [500, 1_000, 2_000, 4_000, 6_000, 8_000, 12_000], stepMs: 8_000, repeats: 3 },
+    saturation: { rates: [4, 8, 12, 16, 24, 32], stepMs: 8_000, repeats: 3 },
+    queue: { connections: 2_000, rates: [250, 500, 1_000, 2_000, 3_000, 5_000, 7_000], stepMs: 8_000, repeats: 3 },
     scenarios: ["fanout", "idle", "publish-api", "small-rooms", "saturation", "queue"],
   },
 };

@@ -59,17 +59,20 @@ export function renderMarkdown(results, chartFile) {
 
   const climbTable = (title, key, unit, note) => {
     if (!names.some((n) => targets[n][key])) return;
-    lines.push(title, "", note, "", `| server | knee (${unit}) | deliveries/s at knee | p50 / p99 at half the knee (ms) | p99 at knee (ms) | stopped by |`, "|---|---|---|---|---|---|");
+    lines.push(title, "", note, "", `| server | knee (${unit}) | deliveries/s at knee | p50 / p99 at half the knee (ms) | p99 at knee (ms) | runs per step | stopped by |`, "|---|---|---|---|---|---|---|");
+    // A step run more than once stands for its median-p99 run; the spread of p99 is beside it.
+    const p99Of = (step) => `${f(step?.latency.p99, 2)}${step?.spread?.p99?.n > 1 ? ` [${f(step.spread.p99.min, 2)}–${f(step.spread.p99.max, 2)}]` : ""}`;
     for (const name of names) {
       const climb = targets[name][key];
       if (!climb) continue;
       const knee = climb.knee;
-      lines.push(`| ${targets[name].label} | ${climb.kneeRate === null ? "below the lowest step" : `${climb.reached ? "" : "≥ "}${climb.kneeRate}`} | ${f(knee?.deliveriesPerSecond, 0)} | ${climb.halfKnee ? `${f(climb.halfKnee.latency.p50, 2)} / ${f(climb.halfKnee.latency.p99, 2)}` : "–"} | ${f(knee?.latency.p99, 2)} | ${climb.stoppedBy ?? "top step passed"} |`);
+      lines.push(`| ${targets[name].label} | ${climb.kneeRate === null ? "below the lowest step" : `${climb.reached ? "" : "≥ "}${climb.kneeRate}`} | ${f(knee?.deliveriesPerSecond, 0)} | ${climb.halfKnee ? `${f(climb.halfKnee.latency.p50, 2)} / ${p99Of(climb.halfKnee)}` : "–"} | ${p99Of(knee)} | ${climb.repeats ?? 1} | ${climb.stoppedBy ?? "top step passed"} |`);
     }
     lines.push("");
   };
-  climbTable("## 3. Saturation", "saturation", "messages/s to the big room", "The big room at rising rates until p99 passes 250 ms or something is lost.");
-  climbTable("## 4. Many small rooms through the API", "smallRooms", "publishes/s", `${results.config.smallRooms.rooms} rooms, publishes round-robin over them at rising fixed rates; latency from the POST's intended send time to the client.`);
+  const stepRuns = " Each step runs as often as the table says after one warm-up; the run with the median p99 (of two, the worse) stands for it, its p99 first and [min–max] over the valid runs beside it.";
+  climbTable("## 3. Saturation", "saturation", "messages/s to the big room", `The big room at rising rates until p99 passes 250 ms or something is lost.${stepRuns}`);
+  climbTable("## 4. Many small rooms through the API", "smallRooms", "publishes/s", `${results.config.smallRooms.rooms} rooms, publishes round-robin over them at rising fixed rates; latency from the POST's intended send time to the client.${stepRuns}`);
 
   const api = results.publishApi;
   if (api?.steps) {
@@ -79,7 +82,7 @@ export function renderMarkdown(results, chartFile) {
     for (const [name, run] of [["floor (bare route)", api.floor], ["publish-api", api]]) {
       for (const s of run?.steps ?? []) {
         const base = run === api ? floorAt(s.rate) : s;
-        lines.push(`| ${name} | ${s.rate} | ${f(s.acceptedPerSecond, 0)} | ${f(s.httpLatency.p50, 2)} | ${f(s.httpLatency.p99, 2)} | ${f(s.serverCpuPct, 0)}% | ${f(s.serverCpuUsPerRequest, 0)} | ${ratio(s.serverCpuUsPerRequest, base?.serverCpuUsPerRequest)} | ${f(s.clientCpuPct, 0)}% | ${validity(s)} |`);
+        lines.push(`| ${name} | ${s.rate} | ${s.spread?.acceptedPerSecond.n > 1 ? spread(s.spread.acceptedPerSecond, 0) : f(s.acceptedPerSecond, 0)} | ${f(s.httpLatency.p50, 2)} | ${f(s.httpLatency.p99, 2)} | ${f(s.serverCpuPct, 0)}% | ${f(s.serverCpuUsPerRequest, 0)} | ${ratio(s.serverCpuUsPerRequest, base?.serverCpuUsPerRequest)} | ${f(s.clientCpuPct, 0)}% | ${validity(s)} |`);
       }
     }
     lines.push("", `Most publishes accepted per second with every one answered 202: publish-api **${f(api.maxAcceptedPerSecond, 0)}**${api.floor ? `, the floor ${f(api.floor.maxAcceptedPerSecond, 0)} (publish-api ${ratio(api.maxAcceptedPerSecond, api.floor.maxAcceptedPerSecond)} of it)` : ""}.`, "");
@@ -94,7 +97,7 @@ export function renderMarkdown(results, chartFile) {
     for (const [name, run] of [["baseline", queue.baseline], ["socket-server", queue]]) {
       for (const s of run?.steps ?? []) {
         const base = run === queue ? baseAt(s.rate) : s;
-        lines.push(`| ${name} | ${s.rate} | ${st(s.stages?.accepted)} | ${st(s.stages?.enqueued)} | ${st(s.stages?.pickedUp)} | ${st(s.stages?.emitted)} | ${st(s.stages?.received)} | ${f(s.serverCpuUsPerPublish, 0)} | ${ratio(s.serverCpuUsPerPublish, base?.serverCpuUsPerPublish)} | ${s.serverCpuUsPerPublishByProcess?.map((us) => f(us, 0)).join(" / ") ?? "–"} | ${validity(s)} |`);
+        lines.push(`| ${name} | ${s.rate} | ${st(s.stages?.accepted)} | ${st(s.stages?.enqueued)} | ${st(s.stages?.pickedUp)} | ${st(s.stages?.emitted)} | ${st(s.stages?.received)}${s.spread?.p99.n > 1 ? ` (p99 ${f(s.spread.p99.min, 1)}–${f(s.spread.p99.max, 1)} over ${s.spread.p99.n} runs)` : ""} | ${f(s.serverCpuUsPerPublish, 0)} | ${ratio(s.serverCpuUsPerPublish, base?.serverCpuUsPerPublish)} | ${s.serverCpuUsPerPublishByProcess?.map((us) => f(us, 0)).join(" / ") ?? "–"} | ${validity(s)} |`);
       }
     }
     const knee = (run) => (run.kneeRate === null ? "below the lowest step" : `${run.reached ? "" : "≥ "}${run.kneeRate} jobs/s`) + (run.stoppedBy ? ` (stopped by ${run.stoppedBy})` : "");

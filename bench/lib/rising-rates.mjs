@@ -1,3 +1,4 @@
+import { aggregate } from "./aggregate.mjs";
 import { runBroadcastPhase } from "./broadcast-phase.mjs";
 
 export const KNEE_P99_MS = 250;
@@ -10,25 +11,23 @@ const spoiledByOthers = (run) =>
 /**
  * Climbs fixed rates, one phase per step, and stops at the first step past the knee: p99 over
  * 250 ms, anything lost (a backlog the drain wait could not clear), or clients out of budget.
- * The knee is the last rate that passed; `reached` is false when even the top rate passed.
+ * Each step runs `repeats` times after one warm-up; the step stands for the run with the median
+ * p99 (of two, the worse), carries the median and spread of its figures over the valid runs, and
+ * is invalid when fewer than half of its runs are valid. The knee is the last rate that passed;
+ * `reached` is false when even the top rate passed.
  */
-export async function climbRates({ rates, stepMs, phase, log, label, afterStep }) {
+export async function climbRates({ rates, stepMs, repeats = 1, phase, log, label, afterStep }) {
   const steps = [];
   let knee = null;
   let stoppedBy = null;
   await runBroadcastPhase({ ...phase, rate: rates[0], messages: Math.max(2, Math.round(rates[0] / 2)) }); // warm-up
   for (const rate of rates) {
-    let run;
-    // A step spoiled by someone else's load (this machine is shared) is run again, twice at most;
-    // one that our own clients could not keep up with is a finding, not noise.
-    for (let attempt = 0; attempt < 3; attempt++) {
-      run = await runBroadcastPhase({ ...phase, rate, messages: Math.max(2, Math.round((rate * stepMs) / 1000)) });
-      if (run.valid || !spoiledByOthers(run) || attempt === 2) break;
-      log(`  ${label} ${rate}/s: disturbed by other processes (${run.reasons.join("; ")}), again`);
-    }
+    const runs = [];
+    for (let repeat = 0; repeat < repeats; repeat++) runs.push(await runStep({ phase, rate, stepMs, log, label }));
+    const run = representative(runs);
     steps.push(run);
     await afterStep?.(run);
-    log(`  ${label} ${rate}/s: p50 ${run.latency.p50} ms, p99 ${run.latency.p99} ms, ${Math.round(run.deliveriesPerSecond)} deliveries/s, ` +
+    log(`  ${label} ${rate}/s: p50 ${run.latency.p50} ms, p99 ${run.latency.p99} ms${repeats > 1 ? ` (p99 over ${run.spread.p99.n} valid of ${runs.length} runs ${run.spread.p99.min}–${run.spread.p99.max} ms)` : ""}, ${Math.round(run.deliveriesPerSecond)} deliveries/s, ` +
       `server ${run.serverCpuPct.toFixed(0)}%, client core ${run.clientCpuPct.toFixed(0)}%, others on server core ${run.serverCoreOthersPct.toFixed(0)}%${run.valid ? "" : ` INVALID: ${run.reasons.join("; ")}`}`);
     if (!run.valid || run.latency.p99 > KNEE_P99_MS) {
       stoppedBy = run.valid ? `p99 ${run.latency.p99} ms > ${KNEE_P99_MS} ms` : run.reasons.join("; ");
@@ -38,5 +37,30 @@ export async function climbRates({ rates, stepMs, phase, log, label, afterStep }
   }
   // What the targets ask for "at half the knee": the highest passing step at or under half of it.
   const half = knee ? steps.filter((s) => s.valid && s.rate <= knee.rate / 2).at(-1) ?? null : null;
-  return { steps, kneeRate: knee?.rate ?? null, knee, reached: stoppedBy !== null, stoppedBy, halfKnee: half };
+  return { steps, kneeRate: knee?.rate ?? null, knee, reached: stoppedBy !== null, stoppedBy, halfKnee: half, repeats };
+}
+
+/** One run of a step. One spoiled by someone else's load (this machine is shared) is run again, twice at most. */
+async function runStep({ phase, rate, stepMs, log, label }) {
+  let run;
+  // One that our own clients could not keep up with is a finding, not noise.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    run = await runBroadcastPhase({ ...phase, rate, messages: Math.max(2, Math.round((rate * stepMs) / 1000)) });
+    if (run.valid || !spoiledByOthers(run) || attempt === 2) break;
+    log(`  ${label} ${rate}/s: disturbed by other processes (${run.reasons.join("; ")}), again`);
+  }
+  return run;
+}
+
+function representative(runs) {
+  const valid = runs.filter((run) => run.valid);
+  const spread = aggregate(valid.length > 0 ? valid : runs, {
+    p50: (run) => run.latency.p50,
+    p99: (run) => run.latency.p99,
+    serverCpuUsPerPublish: (run) => run.serverCpuUsPerPublish,
+  });
+  const summary = { runs: runs.length, validRuns: valid.length, spread };
+  if (valid.length * 2 < runs.length) return { ...runs.find((run) => !run.valid), ...summary, valid: false };
+  const byP99 = [...valid].sort((a, b) => a.latency.p99 - b.latency.p99);
+  return { ...byP99[Math.floor(byP99.length / 2)], ...summary };
 }

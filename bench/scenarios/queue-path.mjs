@@ -42,7 +42,7 @@ export async function runQueuePath({ config, startFleet, log }) {
 
 async function runTopology(name, { config, startFleet, log }) {
   const topology = TOPOLOGIES[name];
-  const { rates, stepMs, connections } = config.queue;
+  const { rates, stepMs, repeats, connections } = config.queue;
   const rooms = config.smallRooms.rooms;
   const redis = await startRedis();
   const prefix = `bench-${process.pid}`;
@@ -68,6 +68,7 @@ async function runTopology(name, { config, startFleet, log }) {
     const climb = await climbRates({
       rates,
       stepMs,
+      repeats,
       log,
       label: `queue path (${name})`,
       phase: { server: producer, fleet, size: 100, path: "/v1/notifications", body, roomFor: (k) => `r${k % rooms}`, membersPerRoom: idle.connections / rooms, serverPids: [producer.pid, worker.pid, socket.pid] },

@@ -5,10 +5,11 @@ import { climbRates } from "../lib/rising-rates.mjs";
  * backlog builds; the figure is delivered messages per second at the knee.
  */
 export async function runSaturation({ server, fleet, connections, config, log }) {
-  const { rates, stepMs } = config.saturation;
+  const { rates, stepMs, repeats } = config.saturation;
   const climb = await climbRates({
     rates,
     stepMs,
+    repeats,
     log,
     label: "saturation",
     phase: { server, fleet, size: 100, roomFor: () => "all", membersPerRoom: connections, drainMs: 5_000 },

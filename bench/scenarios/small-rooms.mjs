@@ -6,10 +6,11 @@ import { climbRates } from "../lib/rising-rates.mjs";
  * Latency is end to end: from the POST's intended send time to the client's receipt.
  */
 export async function runSmallRooms({ server, fleet, connections, config, log }) {
-  const { rooms, rates, stepMs } = config.smallRooms;
+  const { rooms, rates, stepMs, repeats } = config.smallRooms;
   return climbRates({
     rates,
     stepMs,
+    repeats,
     log,
     label: "small rooms",
     phase: { server, fleet, size: 100, roomFor: (k) => `r${k % rooms}`, membersPerRoom: connections / rooms },
