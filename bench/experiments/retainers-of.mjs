@@ -7,7 +7,8 @@ import { startSnapshottingServer } from "../lib/snapshotting-server.mjs";
 /**
  * `node bench/experiments/retainers-of.mjs [gateway|stock] [connections] [Constructor]`: why
  * objects of one kind stay alive. Connects idle clients, takes a heap snapshot of the server and
- * prints, for the objects named `Constructor` (default IncomingMessage), the shortest
+ * prints, for the objects named `Constructor` (default IncomingMessage; or closures by function
+ * name, `native_bind` for bound functions), the shortest
  * strong-reference paths from the GC roots, grouped so that a path shared by every connection
  * shows once with its count. Written to find what kept each handshake request alive.
  */
@@ -71,7 +72,8 @@ function report(snap) {
   const paths = new Map();
   let found = 0;
   for (let n = 0; n < nodeCount; n++) {
-    if (nodeTypes[nodes[n * nodeWidth + nf.type]] !== "object" || strings[nodes[n * nodeWidth + nf.name]] !== wanted) continue;
+    // Objects by constructor; closures by function name (`native_bind` for bound functions).
+    if (!["object", "closure"].includes(nodeTypes[nodes[n * nodeWidth + nf.type]]) || strings[nodes[n * nodeWidth + nf.name]] !== wanted) continue;
     found++;
     const steps = [];
     for (let at = n; at > 0 && parent[at] !== -1; at = parent[at]) steps.unshift(`${label(parent[at])} ${edgeName(parentEdge[at])}`);
