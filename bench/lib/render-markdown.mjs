@@ -82,7 +82,7 @@ export function renderMarkdown(results, chartFile) {
     for (const [name, run] of [["floor (bare route)", api.floor], ["publish-api", api]]) {
       for (const s of run?.steps ?? []) {
         const base = run === api ? floorAt(s.rate) : s;
-        lines.push(`| ${name} | ${s.rate} | ${s.spread?.acceptedPerSecond.n > 1 ? spread(s.spread.acceptedPerSecond, 0) : f(s.acceptedPerSecond, 0)} | ${f(s.httpLatency.p50, 2)} | ${f(s.httpLatency.p99, 2)} | ${f(s.serverCpuPct, 0)}% | ${f(s.serverCpuUsPerRequest, 0)} | ${ratio(s.serverCpuUsPerRequest, base?.serverCpuUsPerRequest)} | ${f(s.clientCpuPct, 0)}% | ${validity(s)} |`);
+        lines.push(`| ${name} | ${s.rate} | ${f(s.acceptedPerSecond, 0)}${s.spread?.acceptedPerSecond.n > 1 ? ` [${f(s.spread.acceptedPerSecond.min, 0)}–${f(s.spread.acceptedPerSecond.max, 0)}]` : ""} | ${f(s.httpLatency.p50, 2)} | ${f(s.httpLatency.p99, 2)} | ${f(s.serverCpuPct, 0)}% | ${f(s.serverCpuUsPerRequest, 0)} | ${ratio(s.serverCpuUsPerRequest, base?.serverCpuUsPerRequest)} | ${f(s.clientCpuPct, 0)}% | ${validity(s)} |`);
       }
     }
     lines.push("", `Most publishes accepted per second with every one answered 202: publish-api **${f(api.maxAcceptedPerSecond, 0)}**${api.floor ? `, the floor ${f(api.floor.maxAcceptedPerSecond, 0)} (publish-api ${ratio(api.maxAcceptedPerSecond, api.floor.maxAcceptedPerSecond)} of it)` : ""}.`, "");

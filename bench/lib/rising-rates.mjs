@@ -27,7 +27,7 @@ export async function climbRates({ rates, stepMs, repeats = 1, phase, log, label
     const run = representative(runs);
     steps.push(run);
     await afterStep?.(run);
-    log(`  ${label} ${rate}/s: p50 ${run.latency.p50} ms, p99 ${run.latency.p99} ms${repeats > 1 ? ` (p99 over ${run.spread.p99.n} valid of ${runs.length} runs ${run.spread.p99.min}–${run.spread.p99.max} ms)` : ""}, ${Math.round(run.deliveriesPerSecond)} deliveries/s, ` +
+    log(`  ${label} ${rate}/s: p50 ${run.latency.p50} ms, p99 ${run.latency.p99} ms${repeats > 1 ? ` (p99 ${run.spread.p99.min}–${run.spread.p99.max} ms; ${run.validRuns} of ${runs.length} runs valid)` : ""}, ${Math.round(run.deliveriesPerSecond)} deliveries/s, ` +
       `server ${run.serverCpuPct.toFixed(0)}%, client core ${run.clientCpuPct.toFixed(0)}%, others on server core ${run.serverCoreOthersPct.toFixed(0)}%${run.valid ? "" : ` INVALID: ${run.reasons.join("; ")}`}`);
     if (!run.valid || run.latency.p99 > KNEE_P99_MS) {
       stoppedBy = run.valid ? `p99 ${run.latency.p99} ms > ${KNEE_P99_MS} ms` : run.reasons.join("; ");
