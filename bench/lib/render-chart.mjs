@@ -3,10 +3,11 @@ import * as vegaLite from "vega-lite";
 
 /**
  * One SVG, drawn by vega-lite headless: fan-out latency percentiles per server and payload, and
- * throughput per server (deliveries one server core can make, from CPU per delivery; and the
- * small-rooms knee where measured).
+ * throughput per server (deliveries one server core can make, from CPU per delivery; the
+ * small-rooms knee where measured), and the publish API's and queue path's against their own
+ * baselines. Each throughput row has its own scale: the units differ.
  */
-export async function renderChart({ targets, startedAt }) {
+export async function renderChart({ targets, startedAt, publishApi, queuePath }) {
   const latency = [];
   const throughput = [];
   for (const [name, entry] of Object.entries(targets)) {
@@ -23,6 +24,13 @@ export async function renderChart({ targets, startedAt }) {
     const sat = entry.saturation?.knee;
     if (sat) throughput.push({ server: entry.label, measure: "big room, at the knee", value: Math.round(sat.deliveriesPerSecond) });
   }
+  const against = (measure, pairs) => {
+    for (const [server, value] of pairs) if (value) throughput.push({ server, measure, value: Math.round(value) });
+  };
+  if (publishApi?.steps) {
+    against("publish API, accepted/s (all 202)", [["bare publish route", publishApi.floor?.maxAcceptedPerSecond], ["publish-api", publishApi.maxAcceptedPerSecond]]);
+  }
+  if (queuePath?.steps) against("queue path, jobs/s at the knee", [[queuePath.baseline?.label, queuePath.baseline?.kneeRate], [queuePath.label, queuePath.kneeRate]]);
   const color = { field: "server", type: "nominal", legend: { orient: "bottom", labelLimit: 300 } };
   const spec = {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
@@ -49,13 +57,14 @@ export async function renderChart({ targets, startedAt }) {
         encoding: {
           row: { field: "measure", type: "nominal", title: null, header: { labelAngle: 0, labelAlign: "left", labelLimit: 300 } },
           y: { field: "server", type: "nominal", title: null },
-          x: { field: "value", type: "quantitative", title: "deliveries / s" },
+          x: { field: "value", type: "quantitative", title: "per second" },
           color,
         },
         width: 420,
         height: 60,
+        resolve: { scale: { x: "independent", y: "independent" } },
       },
-    ],
+    ].filter((panel) => panel.data.values.length > 0),
   };
   const view = new vega.View(vega.parse(vegaLite.compile(spec).spec), { renderer: "none" });
   return view.toSVG();
