@@ -3,6 +3,7 @@ import type { Redis } from "ioredis";
 import { pino } from "pino";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { createRedisClient } from "@socket-server/shared/redis";
+import { countRedisCalls } from "../../../test/support/count-redis-calls.js";
 import { startRedisServer } from "../../../test/support/redis-server.js";
 import { deleteKeys, testPrefix } from "../../../test/support/test-prefix.js";
 import { waitUntil } from "../../../test/support/wait-until.js";
@@ -35,35 +36,24 @@ const job = (jobId: string, data: unknown = { n: jobId }) => ({ name: "notificat
 describe("batchJobAdds", () => {
   it("adds one turn's jobs in one write, each stored under its own id with its own data", async () => {
     const { queue, client } = await openQueue(inject("redisUrl"));
-    let writes = 0;
-    const write = client.stream.write.bind(client.stream);
-    client.stream.write = ((...args: Parameters<typeof write>) => {
-      writes++;
-      return write(...args);
-    }) as typeof client.stream.write;
+    const calls = countRedisCalls(client);
 
     const add = batchJobAdds(queue);
     expect(await Promise.all([add(job("a")), add(job("b")), add(job("c"))])).toEqual(["a", "b", "c"]);
-    expect(writes).toBe(1);
-    client.stream.write = write;
+    expect(calls.writes).toBe(1);
     expect((await queue.getJob("b"))?.data).toEqual({ n: "b" });
     expect(await queue.getWaitingCount()).toBeGreaterThanOrEqual(3);
   });
 
   it("adds a lone job without a pipeline", async () => {
     const { queue, client } = await openQueue(inject("redisUrl"));
-    const pipeline = client.pipeline.bind(client);
-    let pipelines = 0;
-    client.pipeline = ((...args: Parameters<typeof pipeline>) => {
-      pipelines++;
-      return pipeline(...args);
-    }) as typeof client.pipeline;
+    const calls = countRedisCalls(client);
 
     const add = batchJobAdds(queue);
     expect(await add(job("alone"))).toBe("alone");
-    expect(pipelines).toBe(0);
+    expect(calls.pipelines).toBe(0);
     expect(await Promise.all([add(job("pair-1")), add(job("pair-2"))])).toEqual(["pair-1", "pair-2"]);
-    expect(pipelines).toBe(1);
+    expect(calls.pipelines).toBe(1);
   });
 
   it("keeps one job for two adds of the same id in one turn, as two adds one after another would", async () => {

@@ -1,6 +1,7 @@
 import { Redis } from "ioredis";
 import { pino } from "pino";
 import { afterAll, describe, expect, inject, it } from "vitest";
+import { countRedisCalls } from "../../../test/support/count-redis-calls.js";
 import { startRedisServer } from "../../../test/support/redis-server.js";
 import { testPrefix } from "../../../test/support/test-prefix.js";
 import { waitUntil } from "../../../test/support/wait-until.js";
@@ -29,12 +30,7 @@ describe("batchPublishes", () => {
     const received: string[] = [];
     subscriber.on("message", (_channel, message: string) => received.push(message));
     await subscriber.subscribe(channel);
-    let writes = 0;
-    const write = client.stream.write.bind(client.stream);
-    client.stream.write = ((...args: Parameters<typeof write>) => {
-      writes++;
-      return write(...args);
-    }) as typeof client.stream.write;
+    const calls = countRedisCalls(client);
 
     const publish = batchPublishes(client);
     const answers = await Promise.all([
@@ -43,7 +39,7 @@ describe("batchPublishes", () => {
       publish(channel, Buffer.from("c")),
     ]);
     expect(answers).toEqual([1, 0, 1]);
-    expect(writes).toBe(1);
+    expect(calls.writes).toBe(1);
     await waitUntil(() => received.length === 2, { what: "both messages at the subscriber" });
     expect(received).toEqual(["a", "c"]);
   });
@@ -54,19 +50,14 @@ describe("batchPublishes", () => {
     const [client, subscriber] = [await commandClient(url), new Redis(url)];
     clients.push(subscriber);
     await subscriber.subscribe(channel);
-    const pipeline = client.pipeline.bind(client);
-    let pipelines = 0;
-    client.pipeline = ((...args: Parameters<typeof pipeline>) => {
-      pipelines++;
-      return pipeline(...args);
-    }) as typeof client.pipeline;
+    const calls = countRedisCalls(client);
 
     const publish = batchPublishes(client);
     expect(await publish(channel, Buffer.from("alone"))).toBe(1);
     expect(await publish(`${channel}:nobody`, Buffer.from("alone too"))).toBe(0);
-    expect(pipelines).toBe(0);
+    expect(calls.pipelines).toBe(0);
     await expect(Promise.all([publish(channel, Buffer.from("a")), publish(channel, Buffer.from("b"))])).resolves.toEqual([1, 1]);
-    expect(pipelines).toBe(1);
+    expect(calls.pipelines).toBe(1);
   });
 
   // A lone publish goes as a plain command, two or more as a pipeline: both paths must fail in time.
