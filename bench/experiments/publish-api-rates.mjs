@@ -22,7 +22,7 @@ await runPublishStep({ server, path: "/v1/publish", rate: 1_000, count: 2_000, b
 for (const rate of rates.split(",").map(Number)) {
   const step = await runPublishStep({ server, path: "/v1/publish", rate, count: rate * Number(seconds), bodyFor, clientPids });
   console.log(`${target} ${rate}/s: ${Math.round(step.acceptedPerSecond)}/s accepted, server ${step.serverCpuPct.toFixed(0)}%, ` +
-    `${step.serverCpuUsPerRequest.toFixed(0)} µs CPU/request, HTTP p99 ${step.httpLatency.p99} ms${step.valid ? "" : `, INVALID: ${step.reasons.join("; ").slice(0, 160)}`}`);
+    `${step.serverCpuUsPerRequest?.toFixed(0) ?? "–"} µs CPU/request, HTTP p99 ${step.httpLatency.p99} ms${step.valid ? "" : `, INVALID: ${step.reasons.join("; ").slice(0, 160)}`}`);
 }
 await rig.stop();
 process.exit(0);

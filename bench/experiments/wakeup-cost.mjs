@@ -18,7 +18,7 @@ const bodyFor = (k) => JSON.stringify({ k });
 await runPublishStep({ server, path: "/v1/publish", rate: 1_000, count: 1_000, bodyFor }); // warm-up
 for (const rate of rates.split(",").map(Number)) {
   const step = await runPublishStep({ server, path: "/v1/publish", rate, count: rate * Number(seconds), bodyFor });
-  console.log(`fixed answer ${rate}/s: server ${step.serverCpuPct.toFixed(0)}%, ${step.serverCpuUsPerRequest.toFixed(0)} µs CPU/request` +
+  console.log(`fixed answer ${rate}/s: server ${step.serverCpuPct.toFixed(0)}%, ${step.serverCpuUsPerRequest?.toFixed(0) ?? "–"} µs CPU/request` +
     `${step.valid ? "" : `, INVALID: ${step.reasons.join("; ").slice(0, 160)}`}`);
 }
 await server.stop();

@@ -11,3 +11,13 @@ export function medianSpread(values) {
 export function aggregate(runs, fields) {
   return Object.fromEntries(Object.entries(fields).map(([name, get]) => [name, medianSpread(runs.map(get))]));
 }
+
+/**
+ * The run that stands for a repeated step: the median once the runs are ranked best to worst,
+ * invalid runs always worst, so of two it is the worse and one invalid run makes the step
+ * invalid; of three, two must be. `worse(a, b)` is positive when `a` is the worse of the two.
+ */
+export function medianRun(runs, worse) {
+  const ranked = [...runs].sort((a, b) => (a.valid === b.valid ? worse(a, b) : a.valid ? -1 : 1));
+  return ranked[Math.floor(ranked.length / 2)];
+}

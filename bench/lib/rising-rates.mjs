@@ -1,4 +1,4 @@
-import { aggregate } from "./aggregate.mjs";
+import { aggregate, medianRun } from "./aggregate.mjs";
 import { runBroadcastPhase } from "./broadcast-phase.mjs";
 
 export const KNEE_P99_MS = 250;
@@ -12,8 +12,8 @@ const spoiledByOthers = (run) =>
  * Climbs fixed rates, one phase per step, and stops at the first step past the knee: p99 over
  * 250 ms, anything lost (a backlog the drain wait could not clear), or clients out of budget.
  * Each step runs `repeats` times after one warm-up; the step stands for the run with the median
- * p99 (of two, the worse), carries the median and spread of its figures over the valid runs, and
- * is invalid when fewer than half of its runs are valid. The knee is the last rate that passed;
+ * p99, invalid runs ranked worst (`medianRun`: of two, the worse), and carries the median and
+ * spread of its figures over the valid runs. The knee is the last rate that passed;
  * `reached` is false when even the top rate passed.
  */
 export async function climbRates({ rates, stepMs, repeats = 1, phase, log, label, afterStep }) {
@@ -59,8 +59,5 @@ function representative(runs) {
     p99: (run) => run.latency.p99,
     serverCpuUsPerPublish: (run) => run.serverCpuUsPerPublish,
   });
-  const summary = { runs: runs.length, validRuns: valid.length, spread };
-  if (valid.length * 2 < runs.length) return { ...runs.find((run) => !run.valid), ...summary, valid: false };
-  const byP99 = [...valid].sort((a, b) => a.latency.p99 - b.latency.p99);
-  return { ...byP99[Math.floor(byP99.length / 2)], ...summary };
+  return { ...medianRun(runs, (a, b) => a.latency.p99 - b.latency.p99), runs: runs.length, validRuns: valid.length, spread };
 }

@@ -1,4 +1,4 @@
-import { aggregate } from "../lib/aggregate.mjs";
+import { aggregate, medianRun } from "../lib/aggregate.mjs";
 import { makeData, BENCH_EVENT } from "../lib/payload.mjs";
 import { runPublishStep } from "../lib/publish-step.mjs";
 import { startPublishRig } from "../lib/publish-rig.mjs";
@@ -10,7 +10,8 @@ import { startPublishRig } from "../lib/publish-rig.mjs";
  * bare `node:http` route (`baselines/publish-route-floor.mjs`: parse, one PUBLISH, answer 202),
  * what one core does here with none of publish-api's own work. Rates climb until a server stops
  * answering 202 to everything as fast as it is asked. Each step runs `repeats` times; the run with
- * the median accepted rate (of two, the lower) stands for it, with the spread beside it.
+ * the median accepted rate, invalid runs ranked worst (of two, the worse), stands for it, with the
+ * spread beside it.
  */
 export async function runPublishApiAlone({ config, log }) {
   const floor = await climb({ target: "publish-floor", env: { VARIANT: "node" }, label: "bare publish route", config, log });
@@ -38,17 +39,16 @@ async function climb({ target, env, label, config, log }) {
     for (const rate of rates) {
       const runs = [];
       for (let repeat = 0; repeat < repeats; repeat++) runs.push(await runOnce(rate));
-      const byAccepted = [...runs].sort((a, b) => a.acceptedPerSecond - b.acceptedPerSecond);
       const spread = aggregate(runs, {
         acceptedPerSecond: (run) => run.acceptedPerSecond,
         serverCpuUsPerRequest: (run) => run.serverCpuUsPerRequest,
         httpP99: (run) => run.httpLatency.p99,
       });
-      const step = { ...byAccepted[Math.floor((byAccepted.length - 1) / 2)], runs: runs.length, spread };
+      const step = { ...medianRun(runs, (a, b) => b.acceptedPerSecond - a.acceptedPerSecond), runs: runs.length, spread };
       steps.push(step);
       log(`  ${label} ${rate}/s offered: ${Math.round(step.acceptedPerSecond)}/s accepted` +
         `${repeats > 1 ? ` (${Math.round(spread.acceptedPerSecond.min)}–${Math.round(spread.acceptedPerSecond.max)} over ${runs.length} runs)` : ""}, HTTP p50 ${step.httpLatency.p50} ms ` +
-        `p99 ${step.httpLatency.p99} ms, server ${step.serverCpuPct.toFixed(0)}%, ${step.serverCpuUsPerRequest.toFixed(0)} µs/request, client ${step.clientCpuPct.toFixed(0)}%` +
+        `p99 ${step.httpLatency.p99} ms, server ${step.serverCpuPct.toFixed(0)}%, ${step.serverCpuUsPerRequest?.toFixed(0) ?? "–"} µs/request, client ${step.clientCpuPct.toFixed(0)}%` +
         `${step.valid ? "" : ` INVALID: ${step.reasons.join("; ")}`}`);
       // Past capacity: it answers slower than asked, or latency runs away.
       if (step.acceptedPerSecond < rate * 0.95 || step.httpLatency.p99 > 250) break;

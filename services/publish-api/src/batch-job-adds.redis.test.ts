@@ -63,18 +63,41 @@ describe("batchJobAdds", () => {
     expect((await queue.getJob("twice"))?.data).toEqual({ first: true });
   });
 
-  it("fails every add of a batch within the command timeout while Redis is frozen", async () => {
+  it("keeps each job's own options in a batch", async () => {
+    const { queue } = await openQueue(inject("redisUrl"));
+    const add = batchJobAdds(queue);
+    const backoff = { type: "exponential", delay: 1000 };
+    await Promise.all([
+      add({ name: "notification", data: {}, opts: { jobId: "opts-1", attempts: 3, backoff, removeOnComplete: { age: 60 } } }),
+      add({ name: "notification", data: {}, opts: { jobId: "opts-2", attempts: 1, delay: 60_000, removeOnFail: { age: 120 } } }),
+    ]);
+    const [first, second] = await Promise.all([queue.getJob("opts-1"), queue.getJob("opts-2")]);
+    expect(first?.opts).toMatchObject({ attempts: 3, backoff, removeOnComplete: { age: 60 } });
+    expect(second?.opts).toMatchObject({ attempts: 1, delay: 60_000, removeOnFail: { age: 120 } });
+    expect(await queue.getJobState("opts-2")).toBe("delayed");
+  });
+
+  it("fails every add of a batch within the command timeout while Redis is frozen, each batch on its own clock", async () => {
     const redis = await startRedisServer();
     try {
       const { queue } = await openQueue(redis.url, 500);
       const add = batchJobAdds(queue);
       redis.freeze();
       const started = performance.now();
-      const results = await Promise.allSettled([add(job("frozen-1")), add(job("frozen-2")), add(job("frozen-3"))]);
-      const tookMs = performance.now() - started;
-      expect(results.map((result) => result.status)).toEqual(["rejected", "rejected", "rejected"]);
-      expect(tookMs).toBeGreaterThanOrEqual(450);
-      expect(tookMs).toBeLessThan(900);
+      // Settles when the batch's last add fails.
+      const batchFailedAfterMs = (name: string) =>
+        Promise.allSettled([1, 2, 3].map((i) => add(job(`${name}-${i}`)))).then((results) => {
+          expect(results.map((result) => result.status)).toEqual(["rejected", "rejected", "rejected"]);
+          return performance.now() - started;
+        });
+      const first = batchFailedAfterMs("frozen-a");
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const second = batchFailedAfterMs("frozen-b");
+      const [firstMs, secondMs] = await Promise.all([first, second]);
+      expect(firstMs).toBeGreaterThanOrEqual(450);
+      expect(firstMs).toBeLessThan(900);
+      // Started 200 ms later, it must fail about 500 ms after that, not after the first batch's 500.
+      expect(secondMs).toBeLessThan(850);
     } finally {
       redis.thaw();
       await redis.stop();

@@ -20,8 +20,8 @@ export interface SlowConsumerGuard {
  * them, ten times a second under steady traffic: the gateway's main source of latency spikes.
  * Between sweeps a connection can overshoot the cap by what its rooms send in `intervalMs`.
  * The sweep is armed by the first write after the previous one, not run on a fixed interval:
- * an idle gateway is not woken ten times a second for nothing (on the bench's VM each wake-up of
- * an otherwise idle process cost about a millisecond of CPU, bench/README.md).
+ * an idle gateway is not woken ten times a second for nothing (about 80 µs of CPU a wake-up on the
+ * bench's VM; too little to show in the gateway's idle CPU, bench/README.md).
  */
 export function createSlowConsumerGuard(options: SlowConsumerGuardOptions): SlowConsumerGuard {
   const { maxBytes, intervalMs, onSlow } = options;
