@@ -70,7 +70,7 @@ export function renderMarkdown(results, chartFile) {
     }
     lines.push("");
   };
-  const stepRuns = " Each step runs as often as the table says after one warm-up; the run with the median p99 (of two, the worse) stands for it, its p99 first and [min–max] over the valid runs beside it.";
+  const stepRuns = " Each step runs as often as the table says after one warm-up; the run with the median p99, invalid runs ranked worst (of two, the worse), stands for it, its p99 first and [min–max] over the valid runs beside it.";
   climbTable("## 3. Saturation", "saturation", "messages/s to the big room", `The big room at rising rates until p99 passes 250 ms or something is lost.${stepRuns}`);
   climbTable("## 4. Many small rooms through the API", "smallRooms", "publishes/s", `${results.config.smallRooms.rooms} rooms, publishes round-robin over them at rising fixed rates; latency from the POST's intended send time to the client.${stepRuns}`);
 
