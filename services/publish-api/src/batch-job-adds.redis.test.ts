@@ -4,6 +4,7 @@ import { pino } from "pino";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { createRedisClient } from "@socket-server/shared/redis";
 import { countRedisCalls } from "../../../test/support/count-redis-calls.js";
+import { expectBatchesFailOnTheirOwnClock } from "../../../test/support/expect-batches-fail-on-their-own-clock.js";
 import { startRedisServer } from "../../../test/support/redis-server.js";
 import { deleteKeys, testPrefix } from "../../../test/support/test-prefix.js";
 import { waitUntil } from "../../../test/support/wait-until.js";
@@ -83,21 +84,7 @@ describe("batchJobAdds", () => {
       const { queue } = await openQueue(redis.url, 500);
       const add = batchJobAdds(queue);
       redis.freeze();
-      const started = performance.now();
-      // Settles when the batch's last add fails.
-      const batchFailedAfterMs = (name: string) =>
-        Promise.allSettled([1, 2, 3].map((i) => add(job(`${name}-${i}`)))).then((results) => {
-          expect(results.map((result) => result.status)).toEqual(["rejected", "rejected", "rejected"]);
-          return performance.now() - started;
-        });
-      const first = batchFailedAfterMs("frozen-a");
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      const second = batchFailedAfterMs("frozen-b");
-      const [firstMs, secondMs] = await Promise.all([first, second]);
-      expect(firstMs).toBeGreaterThanOrEqual(450);
-      expect(firstMs).toBeLessThan(900);
-      // Started 200 ms later, it must fail about 500 ms after that, not after the first batch's 500.
-      expect(secondMs).toBeLessThan(850);
+      await expectBatchesFailOnTheirOwnClock((name) => [1, 2, 3].map((i) => add(job(`${name}-${i}`))));
     } finally {
       redis.thaw();
       await redis.stop();
