@@ -1,6 +1,7 @@
 import { createServer } from "node:http";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
+import { reply } from "./publish-route.mjs";
 
 /**
  * The stock way into a BullMQ queue over HTTP, the queue path's baseline producer:
@@ -24,10 +25,4 @@ createServer((req, res) => {
     }
   });
 }).listen(Number(process.env.PORT), process.env.HOST ?? "127.0.0.1");
-
-function reply(res, status, body) {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
-  res.end(text);
-}
 process.on("SIGTERM", () => process.exit(0));

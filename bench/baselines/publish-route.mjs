@@ -29,7 +29,8 @@ export function createPublishRoute(broadcast) {
   };
 }
 
-function reply(res, status, body) {
+/** A JSON answer with its length, as every baseline route answers. */
+export function reply(res, status, body) {
   const text = JSON.stringify(body);
   res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
   res.end(text);

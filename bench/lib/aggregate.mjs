@@ -21,3 +21,13 @@ export function medianRun(runs, worse) {
   const ranked = [...runs].sort((a, b) => (a.valid === b.valid ? worse(a, b) : a.valid ? -1 : 1));
   return ranked[Math.floor(ranked.length / 2)];
 }
+
+/**
+ * A repeated step as the report shows it: its `medianRun`, how many runs it had and how many
+ * were valid, and the median/spread of `fields` over the valid runs (over all, when none was).
+ */
+export function summarizeStep(runs, worse, fields) {
+  const valid = runs.filter((run) => run.valid);
+  const spread = aggregate(valid.length > 0 ? valid : runs, fields);
+  return { ...medianRun(runs, worse), runs: runs.length, validRuns: valid.length, spread };
+}

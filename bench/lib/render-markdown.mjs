@@ -4,6 +4,8 @@
  */
 const f = (value, digits = 1) => (value === null || value === undefined || Number.isNaN(value) ? "–" : Number(value).toFixed(digits));
 const spread = (s, digits = 1) => (s?.median === null || s?.median === undefined ? "–" : `${f(s.median, digits)} [${f(s.min, digits)}–${f(s.max, digits)}]`);
+// A repeated step's own figure, then [min–max] over its valid runs when there were several.
+const withRange = (value, range, digits) => `${f(value, digits)}${range?.n > 1 ? ` [${f(range.min, digits)}–${f(range.max, digits)}]` : ""}`;
 const kb = (bytes) => f(bytes === null || bytes === undefined ? null : bytes / 1024);
 const ratio = (value, base) => (value && base ? `${(value / base).toFixed(2)}×` : "–");
 // Reasons repeat across runs with different numbers; keep each kind once.
@@ -60,8 +62,7 @@ export function renderMarkdown(results, chartFile) {
   const climbTable = (title, key, unit, note) => {
     if (!names.some((n) => targets[n][key])) return;
     lines.push(title, "", note, "", `| server | knee (${unit}) | deliveries/s at knee | p50 / p99 at half the knee (ms) | p99 at knee (ms) | runs per step | stopped by |`, "|---|---|---|---|---|---|---|");
-    // A step run more than once stands for its median-p99 run; the spread of p99 is beside it.
-    const p99Of = (step) => `${f(step?.latency.p99, 2)}${step?.spread?.p99?.n > 1 ? ` [${f(step.spread.p99.min, 2)}–${f(step.spread.p99.max, 2)}]` : ""}`;
+    const p99Of = (step) => withRange(step?.latency.p99, step?.spread?.p99, 2);
     for (const name of names) {
       const climb = targets[name][key];
       if (!climb) continue;
@@ -82,7 +83,7 @@ export function renderMarkdown(results, chartFile) {
     for (const [name, run] of [["floor (bare route)", api.floor], ["publish-api", api]]) {
       for (const s of run?.steps ?? []) {
         const base = run === api ? floorAt(s.rate) : s;
-        lines.push(`| ${name} | ${s.rate} | ${f(s.acceptedPerSecond, 0)}${s.spread?.acceptedPerSecond.n > 1 ? ` [${f(s.spread.acceptedPerSecond.min, 0)}–${f(s.spread.acceptedPerSecond.max, 0)}]` : ""} | ${f(s.httpLatency.p50, 2)} | ${f(s.httpLatency.p99, 2)} | ${f(s.serverCpuPct, 0)}% | ${f(s.serverCpuUsPerRequest, 0)} | ${ratio(s.serverCpuUsPerRequest, base?.serverCpuUsPerRequest)} | ${f(s.clientCpuPct, 0)}% | ${validity(s)} |`);
+        lines.push(`| ${name} | ${s.rate} | ${withRange(s.acceptedPerSecond, s.spread?.acceptedPerSecond, 0)} | ${f(s.httpLatency.p50, 2)} | ${f(s.httpLatency.p99, 2)} | ${f(s.serverCpuPct, 0)}% | ${f(s.serverCpuUsPerRequest, 0)} | ${ratio(s.serverCpuUsPerRequest, base?.serverCpuUsPerRequest)} | ${f(s.clientCpuPct, 0)}% | ${validity(s)} |`);
       }
     }
     lines.push("", `Most publishes accepted per second with every one answered 202: publish-api **${f(api.maxAcceptedPerSecond, 0)}**${api.floor ? `, the floor ${f(api.floor.maxAcceptedPerSecond, 0)} (publish-api ${ratio(api.maxAcceptedPerSecond, api.floor.maxAcceptedPerSecond)} of it)` : ""}.`, "");

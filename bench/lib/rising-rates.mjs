@@ -1,4 +1,4 @@
-import { aggregate, medianRun } from "./aggregate.mjs";
+import { summarizeStep } from "./aggregate.mjs";
 import { runBroadcastPhase } from "./broadcast-phase.mjs";
 
 export const KNEE_P99_MS = 250;
@@ -52,12 +52,9 @@ async function runStep({ phase, rate, stepMs, log, label }) {
   return run;
 }
 
-function representative(runs) {
-  const valid = runs.filter((run) => run.valid);
-  const spread = aggregate(valid.length > 0 ? valid : runs, {
+const representative = (runs) =>
+  summarizeStep(runs, (a, b) => a.latency.p99 - b.latency.p99, {
     p50: (run) => run.latency.p50,
     p99: (run) => run.latency.p99,
     serverCpuUsPerPublish: (run) => run.serverCpuUsPerPublish,
   });
-  return { ...medianRun(runs, (a, b) => a.latency.p99 - b.latency.p99), runs: runs.length, validRuns: valid.length, spread };
-}

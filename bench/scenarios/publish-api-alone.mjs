@@ -1,4 +1,4 @@
-import { aggregate, medianRun } from "../lib/aggregate.mjs";
+import { summarizeStep } from "../lib/aggregate.mjs";
 import { makeData, BENCH_EVENT } from "../lib/payload.mjs";
 import { runPublishStep } from "../lib/publish-step.mjs";
 import { startPublishRig } from "../lib/publish-rig.mjs";
@@ -11,7 +11,7 @@ import { startPublishRig } from "../lib/publish-rig.mjs";
  * what one core does here with none of publish-api's own work. Rates climb until a server stops
  * answering 202 to everything as fast as it is asked. Each step runs `repeats` times; the run with
  * the median accepted rate, invalid runs ranked worst (of two, the worse), stands for it, with the
- * spread beside it.
+ * spread over the valid runs beside it.
  */
 export async function runPublishApiAlone({ config, log }) {
   const floor = await climb({ target: "publish-floor", env: { VARIANT: "node" }, label: "bare publish route", config, log });
@@ -39,12 +39,12 @@ async function climb({ target, env, label, config, log }) {
     for (const rate of rates) {
       const runs = [];
       for (let repeat = 0; repeat < repeats; repeat++) runs.push(await runOnce(rate));
-      const spread = aggregate(runs, {
+      const step = summarizeStep(runs, (a, b) => b.acceptedPerSecond - a.acceptedPerSecond, {
         acceptedPerSecond: (run) => run.acceptedPerSecond,
         serverCpuUsPerRequest: (run) => run.serverCpuUsPerRequest,
         httpP99: (run) => run.httpLatency.p99,
       });
-      const step = { ...medianRun(runs, (a, b) => b.acceptedPerSecond - a.acceptedPerSecond), runs: runs.length, spread };
+      const { spread } = step;
       steps.push(step);
       log(`  ${label} ${rate}/s offered: ${Math.round(step.acceptedPerSecond)}/s accepted` +
         `${repeats > 1 ? ` (${Math.round(spread.acceptedPerSecond.min)}–${Math.round(spread.acceptedPerSecond.max)} over ${runs.length} runs)` : ""}, HTTP p50 ${step.httpLatency.p50} ms ` +

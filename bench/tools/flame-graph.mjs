@@ -31,17 +31,16 @@ const cutoff = (busy * Number(minShare)) / 100;
 const rows = [];
 const label = ({ functionName, url, lineNumber }) =>
   `${functionName || "(anonymous)"}${url ? ` ${url.split("/node_modules/").at(-1).split("/").slice(-2).join("/")}:${lineNumber + 1}` : ""}`;
-(function keep(node, parent) {
+let depth = 0;
+(function keep(node, parent, level) {
+  depth = Math.max(depth, level);
   const kept = (node.children ?? []).map((id) => byId.get(id)).filter((child) => total(child) >= cutoff);
   const own = total(node) - kept.reduce((s, child) => s + total(child), 0);
   rows.push({ id: node.id, parent, name: node === root ? "all busy time" : label(node.callFrame), own, share: (total(node) / busy) * 100 });
-  for (const child of kept) keep(child, node.id);
-})(root, undefined);
+  for (const child of kept) keep(child, node.id, level + 1);
+})(root, undefined, 1);
 
 const width = 1400;
-const depth = Math.max(...rows.map(function depthOf(row) {
-  return row.parent === undefined ? 1 : 1 + depthOf(rows.find((r) => r.id === row.parent));
-}));
 const rowHeight = 16;
 const spec = {
   $schema: "https://vega.github.io/schema/vega/v6.json",
