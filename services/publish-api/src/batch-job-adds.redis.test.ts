@@ -42,8 +42,9 @@ describe("batchJobAdds", () => {
     const add = batchJobAdds(queue);
     expect(await Promise.all([add(job("a")), add(job("b")), add(job("c"))])).toEqual(["a", "b", "c"]);
     expect(calls.writes).toBe(1);
-    expect((await queue.getJob("b"))?.data).toEqual({ n: "b" });
-    expect(await queue.getWaitingCount()).toBeGreaterThanOrEqual(3);
+    const stored = await Promise.all(["a", "b", "c"].map((id) => queue.getJob(id)));
+    expect(stored.map((found) => found?.data)).toEqual([{ n: "a" }, { n: "b" }, { n: "c" }]);
+    expect(await Promise.all(["a", "b", "c"].map((id) => queue.getJobState(id)))).toEqual(["waiting", "waiting", "waiting"]);
   });
 
   it("adds a lone job without a pipeline", async () => {
