@@ -32,7 +32,7 @@ COPY services/publish-api/package.json services/publish-api/
 COPY services/worker/package.json services/worker/
 RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 
-# Every dist is copied: the gateway imports the publish app and all import shared.
+# Every dist is copied: one image layer set for the three services, which all import shared.
 COPY --from=build /app/shared/dist shared/dist
 COPY --from=build /app/services/socket-gateway/dist services/socket-gateway/dist
 COPY --from=build /app/services/publish-api/dist services/publish-api/dist

@@ -5,7 +5,7 @@ import { climbRates } from "../lib/rising-rates.mjs";
 import { PUBLISH_KEY, startRedis, startServer } from "../lib/servers.mjs";
 import { connectAndMeasureIdle } from "./idle-capacity.mjs";
 
-// publish-api stores a caller's job under its key's id (services/publish-api/src/key-id.ts).
+// publish-api stores a caller's job under its key's id (shared/src/publish-http/key-id.ts).
 const OWNER = createHash("sha256").update(PUBLISH_KEY).digest("hex").slice(0, 32);
 
 /**

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signRequest } from "../../services/publish-api/src/sign-request.js";
+import { signRequest } from "@socket-server/shared/publish-http";
 import { startRedisServer, type RedisServerProcess } from "../support/redis-server.js";
 import { startService, type ServiceProcess } from "../support/service-process.js";
 import { connectClient, type TestClient } from "../support/socket-client.js";

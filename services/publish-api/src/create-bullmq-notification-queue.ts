@@ -3,7 +3,7 @@ import type { Queue } from "bullmq";
 import type { NotificationJob, NotificationState } from "@socket-server/shared/events";
 import { withTimeout } from "@socket-server/shared/redis";
 import { batchJobAdds } from "./batch-job-adds.js";
-import type { NotificationQueue } from "./notification-queue.js";
+import type { NotificationQueue } from "@socket-server/shared/publish-http";
 
 const FIRST_RETRY_DELAY_MS = 1000;
 const DAY_SECONDS = 24 * 60 * 60;

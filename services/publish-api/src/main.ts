@@ -1,18 +1,21 @@
 import { Queue } from "bullmq";
 import { loadConfigOrExit } from "@socket-server/shared/config";
 import { NOTIFICATIONS_QUEUE } from "@socket-server/shared/events";
-import { closeHttpServer, createHttpServer, createServiceApp, listen, publishApiShedding } from "@socket-server/shared/http";
+import { closeHttpServer, createHttpServer, createServiceApp, listen } from "@socket-server/shared/http";
 import { createLogger } from "@socket-server/shared/logging";
 import { createCommonMetrics, createMetricsRegistry, instrumentPublisher, startEmfIfEnabled, trackRedisUp } from "@socket-server/shared/metrics";
+import {
+  createKeyRateLimiter,
+  createPublishApp,
+  createRedisReplayStore,
+  describePublishKeys,
+  publishApiShedding,
+} from "@socket-server/shared/publish-http";
 import { createPublisher, createRedisRoomEmitter } from "@socket-server/shared/publishing";
 import { closeRedisClient, createRedisClient, pingRedis } from "@socket-server/shared/redis";
 import { createShutdown, guardProcess } from "@socket-server/shared/shutdown";
 import { PublishApiConfigSchema } from "./config.js";
 import { createBullmqNotificationQueue } from "./create-bullmq-notification-queue.js";
-import { createKeyRateLimiter } from "./create-key-rate-limiter.js";
-import { createPublishApp } from "./create-publish-app.js";
-import { createRedisReplayStore } from "./create-redis-replay-store.js";
-import { describePublishKeys } from "./describe-publish-keys.js";
 
 const config = loadConfigOrExit(PublishApiConfigSchema, process.env, "publish-api");
 const logger = createLogger({ service: "publish-api", level: config.LOG_LEVEL });

@@ -1,6 +1,7 @@
 import { createPublicKey } from "node:crypto";
 import { z } from "zod";
-import { commonEnvFields, envBoolean, envInteger, envList, publishEnvFields } from "@socket-server/shared/config";
+import { commonEnvFields, envBoolean, envInteger, envList } from "@socket-server/shared/config";
+import { publishEnvFields } from "@socket-server/shared/publish-http";
 import { isRoomGrant } from "./room-grant.js";
 
 // Env files cannot hold newlines comfortably: accept a PEM with literal `\n` sequences too.
@@ -29,7 +30,6 @@ export const GatewayConfigSchema = z
     MAX_CONNECTIONS: envInteger(10_000, { min: 1 }),
     // Single-instance mode serves the publish API too.
     ...publishEnvFields(),
-    MAX_PAYLOAD_BYTES: envInteger(65_536, { min: 1, max: 16 * 1024 * 1024 }),
     // Set by the root `npm start` only: conveniences for a laptop, loudly logged.
     DEV_MODE: envBoolean(false),
 

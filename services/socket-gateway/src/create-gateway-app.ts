@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import { createServiceApp, type CheckState } from "@socket-server/shared/http";
 import type { CommonMetrics } from "@socket-server/shared/metrics";
+import type { PublishApi } from "./topology/topology.js";
 
 export interface GatewayAppDeps {
   logger: Logger;
@@ -11,8 +12,7 @@ export interface GatewayAppDeps {
   redisCheck: () => Promise<CheckState>;
   draining: () => boolean;
   /** Mounted in single-instance mode, where this process is also the publish API. */
-  // Its context carries the authenticated caller; the gateway only mounts it.
-  publishApp?: Hono<any> | undefined;
+  publishApp?: PublishApi["app"] | undefined;
 }
 
 /** Everything the gateway answers over plain HTTP; Socket.IO takes `/socket.io/` before this. */

@@ -1,7 +1,7 @@
 import { io as connect, type Socket as ClientSocket } from "socket.io-client";
 import { afterEach, describe, expect, it } from "vitest";
 import type { RefreshAck, SubscriptionAck } from "@socket-server/shared/events";
-import { startInProcessGateway, type InProcessGateway, type InProcessGatewayOptions } from "../../../test/support/in-process-gateway.js";
+import { startInProcessGateway, type InProcessGateway, type InProcessGatewayOptions } from "./in-process-gateway.fixture.js";
 import { connectRefused, type ConnectError } from "../../../test/support/socket-client.js";
 import { mintToken } from "../../../test/support/tokens.js";
 import { waitUntil } from "../../../test/support/wait-until.js";
@@ -95,9 +95,9 @@ describe("subscribe and unsubscribe", () => {
     await ack(socket, "subscribe", ["a", "b"]);
     expect(await ack(socket, "unsubscribe", "a")).toEqual({ ok: true, rooms: ["a"] });
     io.to("a").emit("news", "to a");
+    // The sentinel: sent after "to a" on the same connection, so a copy for room a would arrive first.
     io.to("b").emit("news", "to b");
-    await waitUntil(() => received.length > 0, { what: "the copy for room b" });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await waitUntil(() => received.includes("to b"), { what: "the copy for room b" });
     expect(received).toEqual(["to b"]);
   });
 
@@ -195,15 +195,23 @@ describe("token expiry and refresh", () => {
   });
 
   it("extends the connection on auth:refresh with a token for the same subject", async () => {
-    const gateway = await start({ expiryGraceMs: 200 });
-    // `exp` counts whole seconds, so a "1 s" token can have a millisecond left: 2 s leaves at least one.
+    // The gateway's token clock stands still until the test moves it; the sweep runs every 10 ms.
+    let clock = Date.now();
+    const gateway = await start({ expiryGraceMs: 200, tokenClock: { now: () => clock, tickMs: 10 } });
     const socket = await client(gateway.url, { token: await mintToken({ sub: "alice", expiresInSeconds: 2 }) });
-    const result = await refresh(socket, await mintToken({ sub: "alice", expiresInSeconds: 60 }));
+    // The sentinel: a token minted after alice's first one, so it expires no earlier, and never refreshed.
+    const unrefreshed = await client(gateway.url, { token: await mintToken({ sub: "bob", expiresInSeconds: 2 }) });
+    const result = await refresh(socket, await mintToken({ sub: "alice", rooms: ["a"], expiresInSeconds: 60 }));
     expect(result).toMatchObject({ ok: true, expiresAt: expect.any(Number) });
-    // Past the first token's exp plus grace (and the expiry sweep): still connected.
-    await new Promise((resolve) => setTimeout(resolve, 2600));
+    // Past both first tokens' exp plus grace, well before the refreshed one's: the sweep that cuts
+    // the sentinel has passed alice's old deadline too.
+    const sentinelCut = new Promise((resolve) => unrefreshed.once("disconnect", resolve));
+    clock += 10_000;
+    expect(await sentinelCut).toBe("transport close");
     expect(socket.connected).toBe(true);
-    expect(gateway.cuts).toEqual([]);
+    // Answered, so the server has not closed it either.
+    expect(await ack(socket, "subscribe", "a")).toEqual({ ok: true, rooms: ["a"] });
+    expect(gateway.cuts).toEqual(["token_expired"]);
   });
 
   it("refuses a refresh with a bad token, or one for another subject, and leaves rooms a narrower token drops", async () => {

@@ -35,12 +35,13 @@ export interface ClientPolicy {
   connectionsPerSecondPerIp: number;
   slowConsumerMaxBytes: number;
   expiryGraceMs: number;
+  /** The clock token deadlines are read from, and how often they are swept; tests drive it. */
+  tokenClock?: { now?: () => number; tickMs?: number };
 }
 
 export type CutReason = "slow_consumer" | "event_flood" | "token_expired" | "protocol_violation";
 
 export interface SocketServerDeps {
-  httpServer: HttpServer;
   logger: Logger;
   maxConnections: number;
   /** True once shutdown began: new handshakes are refused so clients go to another instance. */
@@ -64,10 +65,22 @@ interface EngineConnection extends BufferingConnection {
   close(discard?: boolean): void;
 }
 
-export function createSocketServer(deps: SocketServerDeps): Server {
-  const { httpServer, logger, maxConnections, draining, adapter, clients, onRefused = () => {}, onCut = () => {}, onBroadcast } = deps;
+/** The gateway's Socket.IO server, built before the HTTP server it will serve on. */
+export interface GatewaySocketServer {
+  io: Server;
+  /** Serves Socket.IO on `httpServer` (it takes `/socket.io/`; everything else reaches the server's own handler). */
+  attach(httpServer: HttpServer): void;
+}
+
+/**
+ * Builds the server unattached, so the single instance's publish API can emit to it before
+ * the HTTP server (whose handler that API is part of) exists; engine.io's hooks go in once
+ * `attach` has created the engine.
+ */
+export function createSocketServer(deps: SocketServerDeps): GatewaySocketServer {
+  const { logger, maxConnections, draining, adapter, clients, onRefused = () => {}, onCut = () => {}, onBroadcast } = deps;
   const any = clients.corsOrigins.includes("*");
-  const io = new Server(httpServer, {
+  const io = new Server({
     serveClient: false,
     // Compression would defeat engine.io's encode-once broadcast and costs memory per socket.
     perMessageDeflate: false,
@@ -79,8 +92,6 @@ export function createSocketServer(deps: SocketServerDeps): Server {
     ...(adapter ? { adapter } : {}),
   });
 
-  releaseUpgradeRequests(io.engine as unknown as MiddlewareRunningEngine);
-
   const cut = (conn: BufferingConnection, reason: CutReason) => {
     onCut(reason);
     cutConnection(conn);
@@ -91,15 +102,6 @@ export function createSocketServer(deps: SocketServerDeps): Server {
   function checkProtocol(this: EngineConnection, data: unknown) {
     if (isProtocolViolation(data)) cut(this, "protocol_violation");
   }
-
-  io.engine.on("connection", (raw: EngineConnection) => {
-    // Counted per engine.io connection, so connections that never complete a handshake count too.
-    admissions.set(raw, rateLimit(raw.request ? clientAddress(raw.request, clients.clientIpHeader) : "unknown"));
-    // The handshake request (headers, buffers) would otherwise stay referenced for the life of
-    // every connection (releaseUpgradeRequests drops engine.io's other reference to it).
-    raw.request = null;
-    raw.on("message", checkProtocol);
-  });
 
   const handshaking = new WeakSet<object>();
   const guard = createHandshakeGuard({
@@ -149,6 +151,7 @@ export function createSocketServer(deps: SocketServerDeps): Server {
   const limitLifetime = createTokenLifetime({
     verifyToken: clients.verifyToken,
     graceMs: clients.expiryGraceMs,
+    ...clients.tokenClock,
     // A transport close, so the client reconnects and its `auth` callback fetches a fresh token.
     onExpired: (socket) => {
       onCut("token_expired");
@@ -182,7 +185,20 @@ export function createSocketServer(deps: SocketServerDeps): Server {
     observe: (recipients, meta) => onBroadcast?.(recipients, meta),
     touch: guardSlow.touch,
   });
-  httpServer.once("close", guardSlow.stop);
 
-  return io;
+  function attach(httpServer: HttpServer) {
+    io.attach(httpServer);
+    releaseUpgradeRequests(io.engine as unknown as MiddlewareRunningEngine);
+    io.engine.on("connection", (raw: EngineConnection) => {
+      // Counted per engine.io connection, so connections that never complete a handshake count too.
+      admissions.set(raw, rateLimit(raw.request ? clientAddress(raw.request, clients.clientIpHeader) : "unknown"));
+      // The handshake request (headers, buffers) would otherwise stay referenced for the life of
+      // every connection (releaseUpgradeRequests drops engine.io's other reference to it).
+      raw.request = null;
+      raw.on("message", checkProtocol);
+    });
+    httpServer.once("close", guardSlow.stop);
+  }
+
+  return { io, attach };
 }

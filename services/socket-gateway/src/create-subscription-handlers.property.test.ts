@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { io as connect, type Socket as ClientSocket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startInProcessGateway, type InProcessGateway } from "../../../test/support/in-process-gateway.js";
+import { startInProcessGateway, type InProcessGateway } from "./in-process-gateway.fixture.js";
 import { mintToken } from "../../../test/support/tokens.js";
 
 // Room names built from a few fragments, so generated names often sit next to a grant

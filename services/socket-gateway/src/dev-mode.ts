@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import type { PublishKeyConfig } from "@socket-server/shared/config";
+import type { PublishKeyConfig } from "@socket-server/shared/publish-http";
 
 /** Known to the README so its curl works when pasted; only ever used under DEV_MODE. */
 export const DEV_PUBLISH_KEY = "dev-publish-key";

@@ -2,8 +2,9 @@ import { Registry } from "prom-client";
 import { io as connect, type Socket as ClientSocket } from "socket.io-client";
 import { afterEach, describe, expect, it } from "vitest";
 import { createInProcessRoomEmitter, createPublisher } from "@socket-server/shared/publishing";
-import { startInProcessGateway } from "../../../test/support/in-process-gateway.js";
+import { startInProcessGateway } from "./in-process-gateway.fixture.js";
 import { registerGatewayMetrics } from "./register-gateway-metrics.js";
+import { registerSocketGauges } from "./register-socket-gauges.js";
 
 const cleanups: Array<() => void> = [];
 afterEach(() => cleanups.splice(0).forEach((cleanup) => cleanup()));
@@ -11,13 +12,10 @@ afterEach(() => cleanups.splice(0).forEach((cleanup) => cleanup()));
 async function setup(clock: () => number) {
   // Anonymous clients with every room granted: this test is about counting, not access.
   // Wired as main.ts does: the socket server's broadcast observer feeds the metrics.
-  let metrics: ReturnType<typeof registerGatewayMetrics> | undefined;
-  const { io, url, close } = await startInProcessGateway({
-    anonymousRooms: ["*"],
-    onBroadcast: (recipients, meta) => metrics?.observeBroadcast(recipients, meta),
-  });
   const registry = new Registry();
-  metrics = registerGatewayMetrics(registry, io, clock);
+  const metrics = registerGatewayMetrics(registry, clock);
+  const { io, url, close } = await startInProcessGateway({ anonymousRooms: ["*"], onBroadcast: metrics.observeBroadcast });
+  registerSocketGauges(registry, io);
   cleanups.push(() => void close());
   const clients: ClientSocket[] = [];
   for (let i = 0; i < 3; i++) {

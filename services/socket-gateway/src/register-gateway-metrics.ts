@@ -1,18 +1,20 @@
-import { Counter, Gauge, Histogram, type Registry } from "prom-client";
-import type { Server } from "socket.io";
+import { Counter, Histogram, type Registry } from "prom-client";
 import { LATENCY_BUCKETS_SECONDS, METRIC } from "@socket-server/shared/metrics";
 import type { CutReason } from "./create-socket-server.js";
 import type { BroadcastObserver } from "./broadcast-path.js";
 
 const CUT_REASONS: readonly CutReason[] = ["slow_consumer", "event_flood", "token_expired", "protocol_violation"];
 
-/** Connections, rooms, deliveries and delivery latency of this gateway. */
-export function registerGatewayMetrics(
-  registry: Registry,
-  io: Server,
-  now: () => number = Date.now,
-): { countCut: (reason: CutReason) => void; observeBroadcast: BroadcastObserver } {
-  const namespace = io.of("/");
+export interface GatewayMetrics {
+  countCut: (reason: CutReason) => void;
+  observeBroadcast: BroadcastObserver;
+}
+
+/**
+ * Cuts, deliveries and delivery latency of this gateway: what the socket server reports as it
+ * happens, so these exist before it does (its connection and room gauges: registerSocketGauges).
+ */
+export function registerGatewayMetrics(registry: Registry, now: () => number = Date.now): GatewayMetrics {
   const cuts = new Counter({
     name: METRIC.clientsDisconnected,
     help: "Clients the gateway disconnected, by reason",
@@ -20,22 +22,6 @@ export function registerGatewayMetrics(
     registers: [registry],
   });
   for (const reason of CUT_REASONS) cuts.inc({ reason }, 0);
-  new Gauge({
-    name: METRIC.connectionsActive,
-    help: "Connected Socket.IO clients of this instance",
-    registers: [registry],
-    collect() {
-      this.set(namespace.sockets.size);
-    },
-  });
-  new Gauge({
-    name: METRIC.roomsActive,
-    help: "Rooms with at least one local subscriber (a socket's own id-room not counted)",
-    registers: [registry],
-    collect() {
-      this.set(Math.max(0, namespace.adapter.rooms.size - namespace.adapter.sids.size));
-    },
-  });
   const delivered = new Counter({
     name: METRIC.messagesDelivered,
     help: "Message copies written to sockets",

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { PublishKeysSchema } from "./publish-keys.js";
 
 /**
  * Exactly `true`/`false`/`1`/`0`. `z.coerce.boolean()` would read "false" as true.
@@ -54,17 +53,5 @@ export function commonEnvFields(defaultPort: number) {
     HTTP_HEADERS_TIMEOUT_MS: envInteger(10_000, { min: 100 }),
     HTTP_REQUEST_TIMEOUT_MS: envInteger(30_000, { min: 100 }),
     HTTP_KEEP_ALIVE_TIMEOUT_MS: envInteger(5_000, { min: 1 }),
-  };
-}
-
-/** Fields of whatever serves the publish API (publish-api, and the gateway in single-instance mode). */
-export function publishEnvFields() {
-  return {
-    PUBLISH_API_KEYS: PublishKeysSchema,
-    // Per key, across all instances; 0 turns the limit off.
-    PUBLISH_RATE_LIMIT_PER_SECOND: envInteger(200, { min: 0, max: 1_000_000 }),
-    PUBLISH_RATE_LIMIT_BURST: envInteger(400, { min: 0, max: 10_000_000 }),
-    // Beyond this many requests in progress the process answers 503 instead of falling behind.
-    PUBLISH_MAX_IN_FLIGHT: envInteger(512, { min: 1, max: 1_000_000 }),
   };
 }

@@ -1,4 +1,3 @@
 export * from "./env-fields.js";
 export * from "./load-config.js";
 export * from "./load-config-or-exit.js";
-export * from "./publish-keys.js";

@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { CommonMetrics } from "../metrics/index.js";
 
 export interface LoadShedding {
   /** Requests under `pathPrefix` being handled at once; one more is refused with 503. */
@@ -45,13 +44,4 @@ export function shedExcessRequests(handle: RequestListener, options: LoadSheddin
     // The listener settles once its answer is written (or failed), errors included.
     return Promise.resolve(handle(request, response)).then(finished, finished);
   };
-}
-
-/**
- * The publish API's shedding, in publish-api and the single-instance gateway: `/v1/` only, each
- * refusal counted as a `5xx` of route `/v1/*` (Hono, which labels by matched route, never sees it).
- */
-export function publishApiShedding(maxInFlight: number, metrics: Pick<CommonMetrics, "httpRequests">): LoadShedding {
-  const refused = metrics.httpRequests.labels({ route: "/v1/*", status: "5xx" });
-  return { maxInFlight, pathPrefix: "/v1/", onShed: () => refused.inc() };
 }

@@ -2,11 +2,11 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { pino } from "pino";
 import type { Server } from "socket.io";
-import { createClientAuthenticator } from "../../services/socket-gateway/src/create-client-authenticator.js";
-import { createSocketServer, type ClientPolicy, type CutReason } from "../../services/socket-gateway/src/create-socket-server.js";
-import type { BroadcastObserver } from "../../services/socket-gateway/src/broadcast-path.js";
-import { createTokenVerifier } from "../../services/socket-gateway/src/create-token-verifier.js";
-import { TEST_JWT_SECRET } from "./tokens.js";
+import { createClientAuthenticator } from "./create-client-authenticator.js";
+import { createSocketServer, type ClientPolicy, type CutReason } from "./create-socket-server.js";
+import type { BroadcastObserver } from "./broadcast-path.js";
+import { createTokenVerifier } from "./create-token-verifier.js";
+import { TEST_JWT_SECRET } from "../../../test/support/tokens.js";
 
 export interface InProcessGatewayOptions extends Partial<Omit<ClientPolicy, "authenticate" | "verifyToken">> {
   maxConnections?: number;
@@ -30,8 +30,7 @@ export async function startInProcessGateway(options: InProcessGatewayOptions = {
   const verifyToken = createTokenVerifier({ key: { kind: "secret", secret: TEST_JWT_SECRET } });
   const cuts: CutReason[] = [];
   const refusals: string[] = [];
-  const io = createSocketServer({
-    httpServer,
+  const { io, attach } = createSocketServer({
     logger: pino({ level: "silent" }),
     maxConnections: options.maxConnections ?? 1000,
     draining: options.draining ?? (() => false),
@@ -45,11 +44,13 @@ export async function startInProcessGateway(options: InProcessGatewayOptions = {
       connectionsPerSecondPerIp: options.connectionsPerSecondPerIp ?? 1000,
       slowConsumerMaxBytes: options.slowConsumerMaxBytes ?? 1024 * 1024,
       expiryGraceMs: options.expiryGraceMs ?? 30_000,
+      tokenClock: options.tokenClock,
     },
     onRefused: (code) => refusals.push(code),
     onCut: (reason) => cuts.push(reason),
     ...(options.onBroadcast ? { onBroadcast: options.onBroadcast } : {}),
   });
+  attach(httpServer);
   await new Promise<void>((resolve) => httpServer.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
   return { io, url, cuts, refusals, close: () => new Promise((resolve) => void io.close(() => resolve())) };

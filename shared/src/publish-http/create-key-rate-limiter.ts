@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
 import { BurstyRateLimiter, RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
-import { withTimeout } from "@socket-server/shared/redis";
+import { withTimeout } from "../redis/index.js";
 import type { KeyRateLimiter } from "./key-rate-limiter.js";
 
 export interface KeyRateLimiterOptions {

@@ -1,4 +1,4 @@
-import type { NotificationRequest, NotificationStatus } from "@socket-server/shared/events";
+import type { NotificationRequest, NotificationStatus } from "../events/index.js";
 
 /**
  * The queue as the routes see it; BullMQ in production, absent in single-instance mode.

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { AppError } from "@socket-server/shared/http";
+import { AppError } from "../http/index.js";
 
 /**
  * Refuses bodies over `maxBytes` before they are parsed. A declared Content-Length is checked

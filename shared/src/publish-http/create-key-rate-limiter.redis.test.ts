@@ -1,8 +1,8 @@
 import { Redis } from "ioredis";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createRedisClient } from "@socket-server/shared/redis";
-import { KEY, OTHER_KEY, publishAppFixture } from "../../../test/support/publish-app-fixture.js";
+import { createRedisClient } from "../redis/index.js";
+import { KEY, OTHER_KEY, publishAppFixture } from "./publish-app.fixture.js";
 import { startRedisServer } from "../../../test/support/redis-server.js";
 import { deleteKeys, testPrefix } from "../../../test/support/test-prefix.js";
 import { waitUntil } from "../../../test/support/wait-until.js";

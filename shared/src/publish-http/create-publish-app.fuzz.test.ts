@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ERROR_STATUS } from "@socket-server/shared/http";
-import { publishAppFixture } from "../../../test/support/publish-app-fixture.js";
+import { ERROR_STATUS } from "../http/index.js";
+import { publishAppFixture } from "./publish-app.fixture.js";
 import { rawBody } from "../../../test/support/publish-request-arbitraries.js";
 import { signRequest } from "./sign-request.js";
 

@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import type { PublishKeyConfig } from "@socket-server/shared/config";
+import type { PublishKeyConfig } from "./publish-keys.js";
 import { keyId } from "./key-id.js";
 
 const SHORT_KEY_LENGTH = 16;

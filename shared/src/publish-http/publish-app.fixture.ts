@@ -1,14 +1,14 @@
 import { Hono } from "hono";
 import { pino } from "pino";
-import { handleErrors } from "@socket-server/shared/http";
-import type { PublishKeyConfig } from "@socket-server/shared/config";
-import { createPublisher, type RoomDelivery } from "@socket-server/shared/publishing";
-import { createKeyRateLimiter } from "../../services/publish-api/src/create-key-rate-limiter.js";
-import { createMemoryReplayStore } from "../../services/publish-api/src/create-memory-replay-store.js";
-import { createPublishApp } from "../../services/publish-api/src/create-publish-app.js";
-import type { KeyRateLimiter } from "../../services/publish-api/src/key-rate-limiter.js";
-import type { NotificationQueue } from "../../services/publish-api/src/notification-queue.js";
-import type { ReplayStore } from "../../services/publish-api/src/replay-store.js";
+import { handleErrors } from "../http/index.js";
+import type { PublishKeyConfig } from "./publish-keys.js";
+import { createPublisher, type RoomDelivery } from "../publishing/index.js";
+import { createKeyRateLimiter } from "./create-key-rate-limiter.js";
+import { createMemoryReplayStore } from "./create-memory-replay-store.js";
+import { createPublishApp } from "./create-publish-app.js";
+import type { KeyRateLimiter } from "./key-rate-limiter.js";
+import type { NotificationQueue } from "./notification-queue.js";
+import type { ReplayStore } from "./replay-store.js";
 
 export const KEY = "test-key";
 export const OTHER_KEY = "other-key";

@@ -1,5 +1,5 @@
 import type { Redis } from "ioredis";
-import { withTimeout } from "@socket-server/shared/redis";
+import { withTimeout } from "../redis/index.js";
 import type { ReplayStore } from "./replay-store.js";
 
 /** Claims live under `<prefix>:sig:`, shared by every publish-api instance, expiring on their own. */

@@ -1,4 +1,4 @@
-import { AppError } from "@socket-server/shared/http";
+import { AppError } from "../http/index.js";
 
 /** `data` as serialized JSON must fit in `maxBytes` (MAX_PAYLOAD_BYTES). */
 export function assertPayloadFits(data: unknown, maxBytes: number): void {

@@ -1,4 +1,4 @@
-import { AppError } from "@socket-server/shared/http";
+import { AppError } from "../http/index.js";
 import type { Caller } from "./caller.js";
 
 /** A key limited to room prefixes publishes to all of a request's rooms or to none (403). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { KEY, publishAppFixture } from "../../../test/support/publish-app-fixture.js";
+import { KEY, publishAppFixture } from "./publish-app.fixture.js";
 import type { ReplayStore } from "./replay-store.js";
 import { signRequest } from "./sign-request.js";
 

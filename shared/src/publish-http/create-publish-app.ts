@@ -1,8 +1,8 @@
 import { Hono } from "hono";
-import type { PublishKeyConfig } from "@socket-server/shared/config";
-import { NotificationRequestSchema, PublishRequestSchema } from "@socket-server/shared/events";
-import { AppError, parseJsonBody } from "@socket-server/shared/http";
-import { PublishUnavailableError, type Publisher } from "@socket-server/shared/publishing";
+import type { PublishKeyConfig } from "./publish-keys.js";
+import { NotificationRequestSchema, PublishRequestSchema } from "../events/index.js";
+import { AppError, parseJsonBody } from "../http/index.js";
+import { PublishUnavailableError, type Publisher } from "../publishing/index.js";
 import { assertPayloadFits } from "./assert-payload-fits.js";
 import { limitBody } from "./limit-body.js";
 import { assertRoomsAllowed } from "./assert-rooms-allowed.js";

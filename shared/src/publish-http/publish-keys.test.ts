@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { ConfigError, loadConfig } from "./load-config.js";
+import { ConfigError, loadConfig } from "../config/load-config.js";
 import { PublishKeysSchema } from "./publish-keys.js";
 
 const Schema = z.object({ PUBLISH_API_KEYS: PublishKeysSchema });

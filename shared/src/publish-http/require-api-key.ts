@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { MiddlewareHandler } from "hono";
-import type { PublishKeyConfig } from "@socket-server/shared/config";
-import { AppError } from "@socket-server/shared/http";
+import type { PublishKeyConfig } from "./publish-keys.js";
+import { AppError } from "../http/index.js";
 import type { Caller, PublishEnv } from "./caller.js";
 import { keyId } from "./key-id.js";
 import { createRoomScope } from "./room-scope.js";

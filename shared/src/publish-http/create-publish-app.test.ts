@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { NotificationRequest } from "@socket-server/shared/events";
-import { PublishUnavailableError } from "@socket-server/shared/publishing";
-import { KEY, publishAppFixture } from "../../../test/support/publish-app-fixture.js";
+import type { NotificationRequest } from "../events/index.js";
+import { PublishUnavailableError } from "../publishing/index.js";
+import { KEY, publishAppFixture } from "./publish-app.fixture.js";
 import type { NotificationQueue } from "./notification-queue.js";
 
 const MAX_PAYLOAD_BYTES = 1000;

@@ -1,11 +1,15 @@
-import { describe, expect, it } from "vitest";
-import { KEY, OTHER_KEY, publishAppFixture } from "../../../test/support/publish-app-fixture.js";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { KEY, OTHER_KEY, publishAppFixture } from "./publish-app.fixture.js";
 import { createKeyRateLimiter } from "./create-key-rate-limiter.js";
 
 const valid = { room: "orders:42", event: "e", data: 1 };
 const as = (key: string) => ({ authorization: `Bearer ${key}` });
 
 describe("rate limit per key (in memory, single instance)", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it("answers 429 `rate_limited` with Retry-After once a key is over its rate and burst, and emits nothing for it", async () => {
     const { post, emitted } = publishAppFixture({ rateLimiter: createKeyRateLimiter({ perSecond: 3, burst: 2 }) });
     const statuses: number[] = [];
@@ -28,11 +32,13 @@ describe("rate limit per key (in memory, single instance)", () => {
   });
 
   it("lets the key publish again once the window has passed", async () => {
+    // rate-limiter-flexible's memory store keeps time with Date.now and setTimeout: a fake clock drives it.
+    vi.useFakeTimers();
     const { post } = publishAppFixture({ rateLimiter: createKeyRateLimiter({ perSecond: 1, burst: 0 }) });
     expect((await post("/v1/publish", valid)).status).toBe(202);
     const refused = await post("/v1/publish", valid);
     expect(refused.status).toBe(429);
-    await new Promise((resolve) => setTimeout(resolve, Number(refused.headers.get("retry-after")) * 1000));
+    await vi.advanceTimersByTimeAsync(Number(refused.headers.get("retry-after")) * 1000);
     expect((await post("/v1/publish", valid)).status).toBe(202);
   });
 

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from "node:crypto";
 import type { MiddlewareHandler } from "hono";
-import { AppError } from "@socket-server/shared/http";
+import { AppError } from "../http/index.js";
 import type { PublishEnv } from "./caller.js";
 import type { ReplayStore } from "./replay-store.js";
 import { computeSignature, SIGNATURE_HEADER, SIGNATURE_TIMESTAMP_HEADER, SIGNATURE_VERSION } from "./sign-request.js";

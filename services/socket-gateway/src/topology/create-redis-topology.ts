@@ -1,0 +1,22 @@
+import { createAdapter } from "@socket.io/redis-adapter";
+import type { Redis } from "ioredis";
+import { pingRedis } from "@socket-server/shared/redis";
+import type { Topology } from "./topology.js";
+
+export interface RedisTopologyDeps {
+  pub: Redis;
+  /** In subscriber mode: the link every publication arrives on. */
+  sub: Redis;
+  /** `REDIS_PREFIX`: the adapter's channel key, shared with publish-api's emitter. */
+  key: string;
+}
+
+/** A gateway of a fleet: rooms span instances through the Redis adapter; publish-api serves the publish API. */
+export function createRedisTopology({ pub, sub, key }: RedisTopologyDeps): Topology {
+  return {
+    adapter: createAdapter(pub, sub, { key }),
+    // Ready only when both links work: the subscriber is what receives every publication.
+    redisCheck: async () => (sub.status === "ready" && (await pingRedis(pub)) ? "up" : "down"),
+    publishApi: () => undefined,
+  };
+}

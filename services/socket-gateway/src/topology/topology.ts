@@ -1,0 +1,22 @@
+import type { Hono } from "hono";
+import type { Server, ServerOptions } from "socket.io";
+import type { CheckState, LoadShedding } from "@socket-server/shared/http";
+
+/**
+ * Everything that differs between the single instance and the Redis fleet, chosen once in
+ * main.ts: how gateways reach each other, what `/ready` checks, and who serves the publish API.
+ */
+export interface Topology {
+  /** The Socket.IO adapter; absent = Socket.IO's in-memory one (this process is the whole system). */
+  adapter: ServerOptions["adapter"] | undefined;
+  /** `/ready`'s `redis` check. */
+  redisCheck(): Promise<CheckState>;
+  /** The publish API this process serves over its own sockets; none in a fleet, where publish-api serves it. */
+  publishApi(io: Server): PublishApi | undefined;
+}
+
+export interface PublishApi {
+  // Its context carries the authenticated caller; the gateway only mounts it.
+  app: Hono<any>;
+  shedding: LoadShedding;
+}
