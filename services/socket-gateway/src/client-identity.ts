@@ -1,3 +1,5 @@
+import type { RoomMatcher } from "@socket-server/shared/events";
+
 /** Who a socket is and what it may read, decided once at the handshake (and again on refresh). */
 export interface ClientIdentity {
   /** The token's subject; undefined for an anonymous client. */
@@ -5,7 +7,7 @@ export interface ClientIdentity {
   /** When the token expires, in ms since the epoch; undefined for an anonymous client. */
   expiresAt: number | undefined;
   /** Whether the grants cover a room. */
-  mayRead: (room: string) => boolean;
+  mayRead: RoomMatcher;
 }
 
 /** The room every token holder is joined to, so a backend can reach one user on all their devices. */

@@ -1,8 +1,8 @@
 import { createPublicKey } from "node:crypto";
 import { z } from "zod";
 import { commonEnvFields, envBoolean, envInteger, envList } from "@socket-server/shared/config";
+import { isRoomPattern } from "@socket-server/shared/events";
 import { publishEnvFields } from "@socket-server/shared/publish-http";
-import { isRoomGrant } from "./room-grant.js";
 
 // Env files cannot hold newlines comfortably: accept a PEM with literal `\n` sequences too.
 const PemPublicKeySchema = z
@@ -15,7 +15,7 @@ const GrantListSchema = (defaultValue: string) =>
     .string()
     .default(defaultValue)
     .transform((value) => value.split(",").map((item) => item.trim()).filter((item) => item.length > 0))
-    .refine((grants) => grants.every(isRoomGrant), { message: "expected room names or prefixes ending in *, comma-separated" });
+    .refine((grants) => grants.every(isRoomPattern), { message: "expected room names or prefixes ending in *, comma-separated" });
 
 // A browser Origin is scheme://host[:port]; `*` allows every origin.
 const OriginListSchema = envList.refine(

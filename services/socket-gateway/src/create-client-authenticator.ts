@@ -1,5 +1,5 @@
 import { UnauthorizedError, type ClientIdentity } from "./client-identity.js";
-import { createRoomGrants } from "./room-grant.js";
+import { createRoomMatcher } from "@socket-server/shared/events";
 import type { TokenVerifier } from "./create-token-verifier.js";
 
 export interface ClientAuthenticatorOptions {
@@ -17,7 +17,7 @@ export function createClientAuthenticator(options: ClientAuthenticatorOptions): 
   const anonymous: ClientIdentity | undefined = anonymousRooms && {
     sub: undefined,
     expiresAt: undefined,
-    mayRead: createRoomGrants(anonymousRooms),
+    mayRead: createRoomMatcher(anonymousRooms),
   };
   return async (auth) => {
     const token = typeof auth === "object" && auth !== null ? (auth as { token?: unknown }).token : undefined;

@@ -1,7 +1,7 @@
 import { createPublicKey, type KeyObject } from "node:crypto";
 import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from "jose";
-import { UnauthorizedError, type ClientIdentity } from "./client-identity.js";
-import { createRoomGrants, isRoomGrant } from "./room-grant.js";
+import { UnauthorizedError, userRoom, type ClientIdentity } from "./client-identity.js";
+import { createRoomMatcher, isRoomPattern, MAX_ROOM_NAME_LENGTH, roomCharactersPattern } from "@socket-server/shared/events";
 
 export type TokenKey =
   | { kind: "secret"; secret: string }
@@ -17,7 +17,8 @@ export interface TokenVerifierOptions {
 export type TokenVerifier = (token: unknown) => Promise<ClientIdentity>;
 
 // Sub claims end up in a room name (`user:<sub>`), so they obey the room alphabet.
-const SUB_PATTERN = /^[A-Za-z0-9_\-:.@=]{1,123}$/;
+const MAX_SUB_LENGTH = MAX_ROOM_NAME_LENGTH - userRoom("").length;
+const SUB_PATTERN = roomCharactersPattern(MAX_SUB_LENGTH);
 
 /**
  * Verifies a client's JWT with an explicit algorithm list for the configured key, so neither
@@ -43,12 +44,12 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     }
     const { sub, exp, rooms = [] } = payload as { sub?: unknown; exp?: unknown; rooms?: unknown };
     if (typeof sub !== "string" || !SUB_PATTERN.test(sub)) {
-      throw new UnauthorizedError("sub claim must be 1 to 123 of A-Z a-z 0-9 _ - : . @ =");
+      throw new UnauthorizedError(`sub claim must be 1 to ${MAX_SUB_LENGTH} of A-Z a-z 0-9 _ - : . @ =`);
     }
-    if (!Array.isArray(rooms) || !rooms.every(isRoomGrant)) {
+    if (!Array.isArray(rooms) || !rooms.every(isRoomPattern)) {
       throw new UnauthorizedError("rooms claim must be a list of room names or prefixes ending in *");
     }
-    return { sub, expiresAt: (exp as number) * 1000, mayRead: createRoomGrants(rooms) };
+    return { sub, expiresAt: (exp as number) * 1000, mayRead: createRoomMatcher(rooms) };
   };
 }
 

@@ -1,4 +1,4 @@
-import { ROOM_NAME_PATTERN, type SubscriptionAck } from "@socket-server/shared/events";
+import { ROOM_NAME_PATTERN, ROOM_NAME_RULE, type SubscriptionAck } from "@socket-server/shared/events";
 
 export const MAX_ROOMS_PER_REQUEST = 100;
 
@@ -13,7 +13,7 @@ export function parseRoomList(input: unknown): { ok: true; rooms: string[] } | F
   for (const room of list) {
     if (typeof room !== "string" || !ROOM_NAME_PATTERN.test(room)) {
       const shown = typeof room === "string" ? JSON.stringify(room.slice(0, 140)) : typeof room;
-      return failure("invalid_room", `invalid room name ${shown}: 1 to 128 of A-Z a-z 0-9 _ - : . @ =`);
+      return failure("invalid_room", `invalid room name ${shown}: ${ROOM_NAME_RULE}`);
     }
   }
   return { ok: true, rooms: [...new Set(list as string[])] };

@@ -1,4 +1,5 @@
 export * from "./room-name.js";
+export * from "./room-matcher.js";
 export * from "./event-name.js";
 export * from "./publish-request.js";
 export * from "./client-protocol.js";

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isRoomPattern } from "../events/index.js";
 
 /** One entry of `PUBLISH_API_KEYS`: a bearer key and what it may do. */
 export interface PublishKeyConfig {
@@ -9,8 +10,6 @@ export interface PublishKeyConfig {
   signingSecret: string | undefined;
 }
 
-// A pattern is an exact room name, or a room-name prefix ending in `*` (`*` alone: every room).
-const ROOM_PATTERN = /^(?:[A-Za-z0-9_\-:.@=]{1,128}|[A-Za-z0-9_\-:.@=]{0,127}\*)$/;
 export const MIN_SIGNING_SECRET_LENGTH = 16;
 
 /**
@@ -38,7 +37,7 @@ export const PublishKeysSchema = z
         const optionValue = rest.join("=");
         if (name === "rooms" && config.rooms === undefined) {
           const patterns = optionValue.split("|");
-          const bad = patterns.filter((pattern) => !ROOM_PATTERN.test(pattern));
+          const bad = patterns.filter((pattern) => !isRoomPattern(pattern));
           if (bad.length > 0) problem(`${where}: invalid room pattern ${JSON.stringify(bad[0])} (a room name, or a prefix ending in *)`);
           config.rooms = patterns.includes("*") ? undefined : patterns;
         } else if (name === "signing-secret" && config.signingSecret === undefined) {
