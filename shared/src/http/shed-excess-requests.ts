@@ -20,10 +20,10 @@ const SANE_REQUEST_ID = /^[\w\-=]{1,64}$/;
 /**
  * Refuses requests past `maxInFlight` before the framework sees them. Past its capacity a
  * process must refuse the excess for far less than it costs to accept a request, or refusing
- * takes the core: with the limit inside Hono a refusal (routing, context, an error, a rendered
- * body) cost nearly as much as a publish, and at twice its capacity publish-api accepted a
- * tenth of what it could. Here a refusal is a canned answer; the request body is left unread
- * (Node discards it once the answer is sent, keeping the connection usable).
+ * takes the core: inside Hono a refusal (routing, context, an error, a rendered body) costs
+ * nearly what a publish does, and the accepted rate collapses under overload (bench/README.md,
+ * "Refusing excess publishes before Hono"). Here a refusal is a canned answer; the request body
+ * is left unread (Node discards it once the answer is sent, keeping the connection usable).
  */
 export function shedExcessRequests(handle: RequestListener, options: LoadShedding): RequestListener {
   const { maxInFlight, pathPrefix, onShed = () => {} } = options;

@@ -32,7 +32,7 @@ const ENVELOPE_ALLOWANCE_BYTES = 128 * 1024;
  * The `/v1` routes; the HTTP transport of the publishing use-case and of the queue. Mount it
  * on an app that renders errors (`createServiceApp`). It has no error handler of its own on
  * purpose: Hono wraps every handler of a sub-app that has one in a fresh composition on every
- * request, about a sixth of all a publish allocated.
+ * request, a large share of what a publish allocates (bench/README.md, "The publish path").
  */
 export function createPublishApp(deps: PublishAppDeps): Hono<PublishEnv> {
   const { publisher, notifications, maxPayloadBytes, now = Date.now } = deps;

@@ -14,8 +14,7 @@ type PendingPublish = Pending<{ channel: string; message: Buffer }, number>;
 export function batchPublishes(client: Redis): BatchedPublish {
   const publish = batchPerTurn((batch: PendingPublish[]) => {
     // A pipeline of one costs more than the command alone: building pipelines, most of them of
-    // one PUBLISH, was 5% of the worker's profile in the queue path (too little to show in its
-    // CPU per job, bench/README.md).
+    // one PUBLISH, showed in the worker's profile of the queue path (bench/README.md).
     if (batch.length === 1) {
       const [{ item, resolve, reject }] = batch as [PendingPublish];
       client.publish(item.channel, item.message).then(resolve, reject);
