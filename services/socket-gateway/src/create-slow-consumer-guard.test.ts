@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { BufferingConnection } from "./buffered-bytes.js";
+import type { BufferingConnection } from "./socket-io-internals/buffered-bytes.js";
 import { createSlowConsumerGuard } from "./create-slow-consumer-guard.js";
 
 /** A connection whose WebSocket holds `bytes` unsent and whose engine.io buffer holds `queued`. */

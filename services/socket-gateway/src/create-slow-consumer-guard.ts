@@ -1,4 +1,4 @@
-import { bufferedBytes, type BufferingConnection } from "./buffered-bytes.js";
+import { bufferedBytes, type BufferingConnection } from "./socket-io-internals/buffered-bytes.js";
 
 export interface SlowConsumerGuardOptions {
   maxBytes: number;

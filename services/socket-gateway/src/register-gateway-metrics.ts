@@ -1,7 +1,7 @@
 import { Counter, Histogram, type Registry } from "prom-client";
 import { LATENCY_BUCKETS_SECONDS, METRIC } from "@socket-server/shared/metrics";
 import type { CutReason } from "./create-socket-server.js";
-import type { BroadcastObserver } from "./broadcast-path.js";
+import type { BroadcastObserver } from "./socket-io-internals/broadcast-path.js";
 
 const CUT_REASONS: readonly CutReason[] = ["slow_consumer", "event_flood", "token_expired", "protocol_violation"];
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { Server, type Socket as ServerSocket } from "socket.io";
 import { io as connect, type Socket as ClientSocket } from "socket.io-client";
 import { afterEach, describe, expect, it } from "vitest";
-import { waitUntil } from "../../../test/support/wait-until.js";
+import { waitUntil } from "../../../../test/support/wait-until.js";
 import { installBroadcastPath } from "./broadcast-path.js";
 
 const cleanups: Array<() => void> = [];

@@ -62,7 +62,7 @@ interface Broadcast {
  *   kept: both paths end in the same WebSocket sender. What the kernel has not taken stays in
  *   the socket's buffer, where the slow-consumer sweep counts it.
  *
- * Relies on socket.io-adapter 2.5 and engine.io 6 internals; the gateway's tests fail if they change.
+ * Relies on internals of socket.io-adapter 2.5.8, socket.io 4.8.4, engine.io 6.6.12 and ws 8.21.3 (each named in internals.test.ts).
  */
 export function installBroadcastPath(adapter: BroadcastingAdapter, { observe, touch }: BroadcastHooks): void {
   const encode = adapter._encode.bind(adapter);

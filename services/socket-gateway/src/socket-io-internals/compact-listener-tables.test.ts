@@ -1,10 +1,10 @@
 import { EventEmitter } from "node:events";
 import { setFlagsFromString } from "node:v8";
 import { afterEach, describe, expect, it } from "vitest";
-import { startInProcessGateway, type InProcessGateway } from "./in-process-gateway.fixture.js";
-import { connectClient, type TestClient } from "../../../test/support/socket-client.js";
-import { mintToken } from "../../../test/support/tokens.js";
-import { waitUntil } from "../../../test/support/wait-until.js";
+import { startInProcessGateway, type InProcessGateway } from "../in-process-gateway.fixture.js";
+import { connectClient, type TestClient } from "../../../../test/support/socket-client.js";
+import { mintToken } from "../../../../test/support/tokens.js";
+import { waitUntil } from "../../../../test/support/wait-until.js";
 import { compactListenerTable } from "./compact-listener-tables.js";
 
 // V8's own answer to "is this object in fast mode?", the property the compaction is for.

@@ -27,6 +27,7 @@ interface TransportEmitter extends EventEmitter {
  * detaching the literal's prototype gives a fast-mode copy with the same entries, symbols
  * included. EventEmitter reads the table through `this._events` on every call, so nothing
  * holds the old one.
+ * Relies on Node 20's EventEmitter `_events` and engine.io 6.6.12's transport `socket` (ws 8.21.3), named in internals.test.ts.
  */
 export function compactListenerTable(emitter: EventEmitter): void {
   const owner = emitter as unknown as ListenerTableOwner;

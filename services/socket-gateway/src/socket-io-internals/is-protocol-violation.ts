@@ -7,6 +7,7 @@ const ACK_ID = /^[25](?:\d+-)?(?:\/[^,]*,)?(\d+)/;
  * - ACK packets (3, binary 6): they answer server emits that asked for an ack; this server never asks.
  * - ack ids beyond 2^53: Socket.IO would echo them back as `1e+21`, which the client cannot parse.
  * - CONNECTs to a namespace other than `/`: there is none, and each would be answered.
+ * Relies on socket.io-parser 4.2.7's encodings (socket.io 4.8.4's) and engine.io 6.6.12's "message" event, named in internals.test.ts.
  */
 export function isProtocolViolation(message: unknown): boolean {
   if (typeof message !== "string") return false;

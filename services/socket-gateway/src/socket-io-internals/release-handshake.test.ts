@@ -1,8 +1,8 @@
 import { afterEach, expect, it } from "vitest";
-import { startInProcessGateway, type InProcessGateway } from "./in-process-gateway.fixture.js";
-import { connectClient, type TestClient } from "../../../test/support/socket-client.js";
-import { mintToken } from "../../../test/support/tokens.js";
-import type { GatewaySocket } from "./gateway-socket.js";
+import { startInProcessGateway, type InProcessGateway } from "../in-process-gateway.fixture.js";
+import { connectClient, type TestClient } from "../../../../test/support/socket-client.js";
+import { mintToken } from "../../../../test/support/tokens.js";
+import type { GatewaySocket } from "../gateway-socket.js";
 
 let gateway: InProcessGateway | undefined;
 let client: TestClient | undefined;

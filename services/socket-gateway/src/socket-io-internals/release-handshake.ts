@@ -17,6 +17,7 @@ const NOTHING = Object.freeze({});
  * connection (bench/experiments/heap-per-connection.mjs), the token's length more with one.
  * No gateway code calls `fetchSockets()`; should another instance call it, the Redis adapter
  * answers with this record, without auth, headers or query.
+ * Relies on socket.io 4.8.4's `Socket#handshake` being a writable plain record, named in internals.test.ts.
  */
 export function releaseHandshake(socket: Socket): void {
   const { address, issued, xdomain, secure } = socket.handshake;

@@ -31,6 +31,7 @@ interface UpgradeResponse {
  * holds no IncomingMessage and no WebSocketResponse; with the rest of the memory work the live
  * heap went from 14.0 to 10.6 KB per idle connection (heap-per-connection.mjs, 2,000 clients).
  * Plain HTTP responses (polling) end with their request and are left alone.
+ * Relies on engine.io 6.6.12's `Server#_applyMiddlewares` and its `WebSocketResponse`, named in internals.test.ts.
  */
 export function releaseUpgradeRequests(engine: MiddlewareRunningEngine): void {
   if (typeof engine._applyMiddlewares !== "function") throw new Error("engine.io has no _applyMiddlewares: see releaseUpgradeRequests");
