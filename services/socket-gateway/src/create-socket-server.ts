@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server as HttpServer } from "node:http";
 import { Server, type ServerOptions } from "socket.io";
 import type { Logger } from "pino";
-import type { BufferingConnection } from "./buffered-bytes.js";
+import type { BufferingConnection } from "./socket-io-internals/buffered-bytes.js";
 import { clientAddress } from "./client-address.js";
 import { userRoom } from "./client-identity.js";
 import type { ClientAuthenticator } from "./create-client-authenticator.js";
@@ -10,16 +10,16 @@ import { createHandshakeGuard, type Admission, type RefusalCode } from "./create
 import { createOriginCheck } from "./create-origin-check.js";
 import { createSlowConsumerGuard } from "./create-slow-consumer-guard.js";
 import type { TokenVerifier } from "./create-token-verifier.js";
-import { compactClientListenerTables, type ClientEmitters } from "./compact-listener-tables.js";
-import { cutConnection } from "./cut-connection.js";
+import { compactClientListenerTables, type ClientEmitters } from "./socket-io-internals/compact-listener-tables.js";
+import { cutConnection } from "./socket-io-internals/cut-connection.js";
 import type { GatewaySocket } from "./gateway-socket.js";
-import { isProtocolViolation } from "./is-protocol-violation.js";
-import { installBroadcastPath, type BroadcastObserver } from "./broadcast-path.js";
+import { isProtocolViolation } from "./socket-io-internals/is-protocol-violation.js";
+import { installBroadcastPath, type BroadcastObserver } from "./socket-io-internals/broadcast-path.js";
 import { createClientEventLimit } from "./create-client-event-limit.js";
 import { createSubscriptionHandlers } from "./create-subscription-handlers.js";
 import { createTokenLifetime } from "./create-token-lifetime.js";
-import { releaseHandshake } from "./release-handshake.js";
-import { releaseUpgradeRequests, type MiddlewareRunningEngine } from "./release-upgrade-requests.js";
+import { releaseHandshake } from "./socket-io-internals/release-handshake.js";
+import { releaseUpgradeRequests, type MiddlewareRunningEngine } from "./socket-io-internals/release-upgrade-requests.js";
 
 /** Who may connect and what one client may cost; see docs/security.md. */
 export interface ClientPolicy {

@@ -4,7 +4,7 @@ import { pino } from "pino";
 import type { Server } from "socket.io";
 import { createClientAuthenticator } from "./create-client-authenticator.js";
 import { createSocketServer, type ClientPolicy, type CutReason } from "./create-socket-server.js";
-import type { BroadcastObserver } from "./broadcast-path.js";
+import type { BroadcastObserver } from "./socket-io-internals/broadcast-path.js";
 import { createTokenVerifier } from "./create-token-verifier.js";
 import { TEST_JWT_SECRET } from "../../../test/support/tokens.js";
 
