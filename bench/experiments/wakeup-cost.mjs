@@ -6,9 +6,9 @@ import { startServer } from "../lib/servers.mjs";
 /**
  * `node bench/experiments/wakeup-cost.mjs [rates] [seconds]`: server CPU per request of a server
  * that does nothing (`baselines/fixed-answer-server.mjs`), at fixed open-loop rates, the way
- * scenarios 5 and 6 send. Below about 1,000/s every request arrives on its own wake-up, so the
- * CPU per request there is mostly what this machine charges per wake-up: the part of every
- * low-rate figure that no server code can remove.
+ * scenarios 5 and 6 send. At low rates every request arrives on its own wake-up (bench/README.md,
+ * "Fifth round"), so the CPU per request there is mostly what this machine charges per wake-up:
+ * the part of every low-rate figure that no server code can remove.
  */
 installCleanup(300_000);
 pinSelf(CLIENT_CORE);

@@ -5,7 +5,8 @@ import { createFrameReader } from "./ws-frame-reader.mjs";
  * One lean Socket.IO client over `ws`, speaking Engine.IO v4 / Socket.IO v5 by hand: answer
  * the open packet with a namespace connect ("40"), subscribe with an ack once connected, answer
  * pings ("2") with pongs ("3"), and hand broadcast frames ("42...") over raw, unparsed.
- * A real client costs several times more CPU per message; the masses must not be the bottleneck.
+ * A real client decodes every message, which would make the masses, not the server, the
+ * bottleneck (bench/README.md, "How it measures").
  */
 export function openEioConnection({ url, localAddress, rooms, onReady, onFailed, onEvent, onClosed }) {
   const ws = new WebSocket(url, { localAddress, perMessageDeflate: false, skipUTF8Validation: true, handshakeTimeout: 15_000 });

@@ -1,7 +1,8 @@
 /**
  * Reads the frames a server sends a client (never masked) straight off the TCP stream: the
  * lean client's replacement for ws's Receiver, whose Writable-stream machinery and per-message
- * events cost the load client about as much CPU per delivery as the floor server spends.
+ * events would make the load client's CPU, not the server's, the limit (bench/README.md,
+ * "How it measures").
  * Calls onFrame(opcode, buf, start, end) per complete frame (no subarray: a Buffer view per
  * frame showed in the load client's profile); fragments are not expected from these
  * servers (Engine.IO sends whole text frames), and a fragmented frame is reported as opcode 0.

@@ -1,5 +1,5 @@
 import { collectDefaultMetrics, Registry } from "prom-client";
-import { ERROR_KINDS, LATENCY_BUCKETS_SECONDS, METRIC } from "../../shared/src/metrics/metric-names.js";
+import { ERROR_KINDS, LATENCY_BUCKETS_SECONDS, METRIC, RECOVERY_RESULTS } from "../../shared/src/metrics/metric-names.js";
 
 // What the services export, from the code's own list of names (shared/src/metrics). Alert rules
 // and dashboards are plain text the compiler never sees, so their tests check every name and
@@ -22,6 +22,11 @@ const types: Record<keyof typeof METRIC, MetricType> = {
   jobs: "counter",
   redisUp: "gauge",
   clientsDisconnected: "counter",
+  recoveries: "counter",
+  messagesRecovered: "counter",
+  gapFills: "counter",
+  messagesGapFilled: "counter",
+  messagesGapLost: "counter",
 };
 
 export const applicationMetrics: Record<string, MetricType> = Object.fromEntries(
@@ -36,6 +41,7 @@ export const closedLabelValues: Record<string, readonly string[]> = {
   status: ["2xx", "4xx", "5xx"],
   state: ["waiting", "delayed", "active", "failed"],
   outcome: ["completed", "failed", "retried"],
+  result: RECOVERY_RESULTS,
 };
 
 export const deliveryLatencyBuckets: readonly number[] = LATENCY_BUCKETS_SECONDS;

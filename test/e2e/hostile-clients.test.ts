@@ -64,6 +64,7 @@ describe("hostile clients against one gateway", () => {
       const raw = await openRawSocketIo(gateway.url, await token(), { localAddress });
       for (const frame of frames) if (raw.isOpen()) raw.ws.send(frame);
       if (frames[0]!.startsWith("451-")) raw.ws.send(Buffer.from([1, 2, 3]));
+      // A deadline, not a sleep: the race ends as soon as the server closes the connection.
       const closedWithin = await Promise.race([raw.closed.then(() => true), new Promise((resolve) => setTimeout(() => resolve(false), 3000))]);
       expect(closedWithin, "the server closed the connection").toBe(true);
       await expectGatewayServes(localAddress);
@@ -139,6 +140,7 @@ describe("hostile clients against one gateway", () => {
         const tick = performance.now();
         const answers = await Promise.all(Array.from({ length: 17 }, () => publish("firehose", chunk)));
         expect(answers.every((answer) => answer.status === 202)).toBe(true);
+        // Pacing, the load under test: 17 publishes per 100 ms tick, not faster.
         await new Promise((resolve) => setTimeout(resolve, Math.max(0, 100 - (performance.now() - tick))));
       }
     };
@@ -152,8 +154,10 @@ describe("hostile clients against one gateway", () => {
       clearInterval(warmSampler);
     }
     const slow = await openRawSocketIo(gateway.url, await token(), { localAddress: "127.0.0.6" });
-    slow.ws.send('42["subscribe","firehose"]');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // With ack id 0, so the subscription is known to be in place before the client stops reading.
+    slow.ws.send('420["subscribe","firehose"]');
+    await waitUntil(() => slow.messages.some((frame) => frame.startsWith("430")), { what: "the slow client's subscribe ack" });
+    expect(JSON.parse(slow.messages.find((frame) => frame.startsWith("430"))!.slice(3))).toMatchObject([{ ok: true, rooms: ["firehose"] }]);
     // Stop reading: the kernel buffers fill, then the gateway's.
     (slow.ws as unknown as { _socket: { pause(): void } })._socket.pause();
     const before = reader.received.length;

@@ -6,6 +6,7 @@ import { testPrefix } from "../support/test-prefix.js";
 import { mintToken, TEST_JWT_SECRET } from "../support/tokens.js";
 import { waitUntil } from "../support/wait-until.js";
 import { waitForReady } from "../support/publish-api-client.js";
+import { readMetric } from "../support/gateway-metrics.js";
 
 // Every room granted: these tests are about delivery; access rules have their own tests.
 const clientToken = () => mintToken({ sub: "fleet-tester", rooms: ["*"] });
@@ -45,6 +46,20 @@ describe("multi instance: two gateways, publish-api and worker sharing Redis", (
   const post = (path: string, body: unknown) =>
     fetch(`${api.url}${path}`, { method: "POST", headers: { authorization: `Bearer ${KEY}` }, body: JSON.stringify(body) });
 
+  /**
+   * Proves a copy did not arrive: a publish sent after it takes the same path (publish-api, one
+   * Redis connection, each gateway's one subscription, each client's one connection), so a copy
+   * that was coming arrives before the sentinel does.
+   */
+  const SENTINEL = "sentinel";
+  async function sendSentinel(rooms: string[], expected: Array<[TestClient, number]>) {
+    const response = await post("/v1/publish", { rooms, event: SENTINEL, data: null });
+    expect(response.status).toBe(202);
+    const sentinels = (client: TestClient) => client.received.filter((copy) => copy.event === SENTINEL).length;
+    await waitUntil(() => expected.every(([client, copies]) => sentinels(client) === copies), { what: "the sentinel publish" });
+  }
+  const beforeSentinel = (client: TestClient) => client.received.filter((copy) => copy.event !== SENTINEL);
+
   it("delivers a publish to two rooms exactly once per room to clients on both gateways", async () => {
     const onA = await connectClient(gatewayA.url, { token: await clientToken() });
     const onB = await connectClient(gatewayB.url, { token: await clientToken() });
@@ -63,15 +78,16 @@ describe("multi instance: two gateways, publish-api and worker sharing Redis", (
     await waitUntil(() => onA.received.length >= 2 && onB.received.length >= 2 && onlyRoomA.received.length >= 1, {
       what: "deliveries on both gateways",
     });
-    // A duplicate would arrive right behind the first copy; give it time to show up.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // A duplicate, or a copy for the bystander, would arrive before the sentinel.
+    await sendSentinel(["team:red", "team:blue", "team:green"], [[onA, 2], [onB, 2], [onlyRoomA, 1], [bystander, 1]]);
     for (const client of [onA, onB]) {
-      expect(client.received.map((copy) => copy.meta.room).sort()).toEqual(["team:blue", "team:red"]);
-      expect(client.received.every((copy) => copy.meta.id === id && copy.event === "score")).toBe(true);
-      expect(client.received.map((copy) => copy.data)).toEqual([{ goals: 3 }, { goals: 3 }]);
+      const copies = beforeSentinel(client);
+      expect(copies.map((copy) => copy.meta.room).sort()).toEqual(["team:blue", "team:red"]);
+      expect(copies.every((copy) => copy.meta.id === id && copy.event === "score")).toBe(true);
+      expect(copies.map((copy) => copy.data)).toEqual([{ goals: 3 }, { goals: 3 }]);
     }
-    expect(onlyRoomA.received.map((copy) => copy.meta.room)).toEqual(["team:red"]);
-    expect(bystander.received).toEqual([]);
+    expect(beforeSentinel(onlyRoomA).map((copy) => copy.meta.room)).toEqual(["team:red"]);
+    expect(beforeSentinel(bystander)).toEqual([]);
   });
 
   it("skips the sockets listed in `except`", async () => {
@@ -83,8 +99,9 @@ describe("multi instance: two gateways, publish-api and worker sharing Redis", (
     const response = await post("/v1/publish", { room: "chat:1", event: "message", data: "hi", except: [sender.socket.id] });
     expect(response.status).toBe(202);
     await waitUntil(() => other.received.length === 1, { what: "the other client's copy" });
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(sender.received).toEqual([]);
+    // The sentinel, to the same room without `except`: the sender's copy would arrive before it.
+    await sendSentinel(["chat:1"], [[sender, 1], [other, 1]]);
+    expect(beforeSentinel(sender)).toEqual([]);
   });
 
   it("delivers a notification delayed by 500 ms no earlier than that, and marks it completed", async () => {
@@ -122,8 +139,15 @@ describe("multi instance: two gateways, publish-api and worker sharing Redis", (
     expect([first.status, second.status]).toEqual([202, 202]);
     expect(await second.json()).toEqual({ jobId: "idempotent-1" });
     await waitUntil(() => client.received.length === 1, { what: "one notification" });
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(client.received).toHaveLength(1);
+    // A second job would have been enqueued before `second` was answered. Once the queue holds
+    // nothing waiting, delayed or active, every job has published; the sentinel then follows
+    // each of those publishes through Redis, so a second copy would arrive before it.
+    const queued = (state: string) => readMetric(services[3]!.url, `socket_server_queue_jobs{state="${state}"`);
+    await waitUntil(async () => (await Promise.all(["waiting", "delayed", "active"].map(queued))).every((count) => count === 0), {
+      what: "an empty notification queue",
+    });
+    await sendSentinel(["once:1"], [[client, 1]]);
+    expect(beforeSentinel(client)).toHaveLength(1);
   });
 
   it("keeps each key's job ids to itself: another key neither reads a job nor blocks its id", async () => {

@@ -16,7 +16,8 @@ describe("a queued notification while no gateway listens", () => {
 
   beforeAll(async () => {
     redis = await startRedisServer();
-    env = { REDIS_URL: redis.url, REDIS_PREFIX: testPrefix("retry"), PUBLISH_API_KEYS: KEY };
+    // Without history a job completes only once a gateway heard it; with history, once stored.
+    env = { REDIS_URL: redis.url, REDIS_PREFIX: testPrefix("retry"), PUBLISH_API_KEYS: KEY, HISTORY_SIZE: "0" };
     services.push(...(await Promise.all([startService("publish-api", env), startService("worker", env)])));
   });
 

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRedisServer, type RedisServerProcess } from "../support/redis-server.js";
 import { startService, type ServiceProcess } from "../support/service-process.js";
 import { testPrefix } from "../support/test-prefix.js";
+import { waitForReady } from "../support/publish-api-client.js";
 import { waitUntil } from "../support/wait-until.js";
 
 const KEY = "overload-key";
@@ -29,6 +30,8 @@ describe("publish-api past PUBLISH_MAX_IN_FLIGHT", () => {
       PUBLISH_API_KEYS: KEY,
       PUBLISH_MAX_IN_FLIGHT: String(MAX_IN_FLIGHT),
     });
+    // Connected to Redis before it is frozen: a client still connecting refuses a publish at once.
+    await waitForReady([api]);
   });
 
   afterAll(async () => {
@@ -50,8 +53,11 @@ describe("publish-api past PUBLISH_MAX_IN_FLIGHT", () => {
     let held: Array<Promise<Response>> = [];
     try {
       held = Array.from({ length: MAX_IN_FLIGHT }, (_, seq) => publish(seq).finally(() => settled.add(seq)));
-      // Give the four time to be admitted (they then wait on the frozen Redis).
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      // Until the four are admitted (they then wait on the frozen Redis). A probe without a key is
+      // answered 401 while a slot is free, within the turn that admitted it, so it never holds a
+      // slot one of the four needs; once all four are in, it is refused with 503.
+      const probe = async () => (await fetch(`${api.url}/v1/publish`)).status;
+      await waitUntil(async () => (await probe()) === 503, { what: "the four to be admitted", intervalMs: 5 });
       const excess = await Promise.all(Array.from({ length: 6 }, (_, i) => publish(100 + i)));
       expect(excess.map((response) => response.status)).toEqual(excess.map(() => 503));
       expect(excess[0]!.headers.get("retry-after")).toBe("1");
@@ -66,7 +72,8 @@ describe("publish-api past PUBLISH_MAX_IN_FLIGHT", () => {
     expect(answers.every((response) => response.status === 202 || response.status === 503)).toBe(true);
 
     const metrics = await (await fetch(`${api.url}/metrics`)).text();
-    expect(metrics).toMatch(/^socket_server_http_requests_total\{route="\/v1\/\*",status="5xx",service="publish-api"\} 6$/m);
+    // The six excess requests and the probe that found every slot taken.
+    expect(metrics).toMatch(/^socket_server_http_requests_total\{route="\/v1\/\*",status="5xx",service="publish-api"\} 7$/m);
     // Admitting again once the held requests are done (the client may first need to reconnect).
         await waitUntil(async () => (await publish(1_000)).status === 202, { what: "a 202 after the thaw" });
   });

@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { readMetric } from "../support/gateway-metrics.js";
 import { startRedisServer } from "../support/redis-server.js";
 import { startService } from "../support/service-process.js";
 import { testPrefix } from "../support/test-prefix.js";
 import { ANONYMOUS_GATEWAY_ENV } from "../support/tokens.js";
+import { waitUntil } from "../support/wait-until.js";
 
 describe("stopping while Redis is unreachable", () => {
   it("lets every service exit 0 promptly on SIGTERM after Redis went away", async () => {
@@ -15,8 +17,12 @@ describe("stopping while Redis is unreachable", () => {
       startService("worker", env),
     ]);
     await redis.kill();
-    // Give the clients time to notice and start reconnecting.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Until every service's clients have noticed (so they are reconnecting when SIGTERM comes).
+    for (const service of services) {
+      await waitUntil(async () => (await readMetric(service.url, "socket_server_redis_up{")) === 0, {
+        what: `${service.name} to see Redis down`,
+      });
+    }
 
     const started = Date.now();
     const codes = await Promise.all(services.map((service) => service.stop()));

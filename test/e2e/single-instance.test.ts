@@ -36,21 +36,28 @@ describe("single instance (root npm start, no Redis)", () => {
   it("delivers a publish to every subscribed client, and only to them, until they unsubscribe", async () => {
     const [alice, bob, carol] = await Promise.all([connectClient(server.url), connectClient(server.url), connectClient(server.url)]);
     clients.push(alice!, bob!, carol!);
-    expect(await alice!.subscribe("orders:42")).toEqual({ ok: true, rooms: ["orders:42"] });
-    expect(await bob!.subscribe(["orders:42", "user:7"])).toEqual({ ok: true, rooms: ["orders:42", "user:7"] });
+    // A room with no history yet: position 0, no epoch.
+    const start = { offset: 0, epoch: "" };
+    expect(await alice!.subscribe("orders:42")).toEqual({ ok: true, rooms: ["orders:42"], positions: { "orders:42": start } });
+    expect(await bob!.subscribe(["orders:42", "user:7"])).toEqual({
+      ok: true,
+      rooms: ["orders:42", "user:7"],
+      positions: { "orders:42": start, "user:7": start },
+    });
     expect(await carol!.subscribe("orders:43")).toMatchObject({ ok: true });
 
     const before = Date.now();
     const response = await publish({ room: "orders:42", event: "order.updated", data: { status: "paid" } });
     expect(response.status).toBe(202);
-    const { id } = (await response.json()) as { id: string };
+    const { id, offsets } = (await response.json()) as { id: string; offsets: Record<string, number> };
+    expect(offsets).toEqual({ "orders:42": 1 });
 
     await waitUntil(() => alice!.received.length === 1 && bob!.received.length === 1, { what: "both deliveries" });
     for (const client of [alice!, bob!]) {
       const [copy] = client.received;
       expect(copy!.event).toBe("order.updated");
       expect(copy!.data).toEqual({ status: "paid" });
-      expect(copy!.meta).toEqual({ id, room: "orders:42", ts: expect.any(Number) });
+      expect(copy!.meta).toEqual({ id, room: "orders:42", ts: expect.any(Number), offset: 1, epoch: expect.any(String) });
       expect(copy!.meta.ts).toBeGreaterThanOrEqual(before - 5);
       expect(copy!.meta.ts).toBeLessThanOrEqual(Date.now());
     }
@@ -58,10 +65,16 @@ describe("single instance (root npm start, no Redis)", () => {
     expect(await alice!.unsubscribe("orders:42")).toEqual({ ok: true, rooms: ["orders:42"] });
     expect((await publish({ room: "orders:42", event: "order.updated", data: { status: "shipped" } })).status).toBe(202);
     await waitUntil(() => bob!.received.length === 2, { what: "bob's second delivery" });
-    // Bob's second copy arrived, so Alice's would have too: the same broadcast, the same process.
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(alice!.received).toHaveLength(1);
-    expect(carol!.received).toEqual([]);
+    // A sentinel to a room Alice and Carol are in, published after: on each one's connection a
+    // copy of either orders:42 publish would arrive before it.
+    for (const client of [alice!, carol!]) await client.subscribe("sentinel");
+    expect((await publish({ room: "sentinel", event: "sentinel", data: null })).status).toBe(202);
+    await waitUntil(() => [alice!, carol!].every((client) => client.received.some((copy) => copy.event === "sentinel")), {
+      what: "the sentinel at Alice and Carol",
+    });
+    const beforeSentinel = (client: TestClient) => client.received.filter((copy) => copy.event !== "sentinel");
+    expect(beforeSentinel(alice!)).toHaveLength(1);
+    expect(beforeSentinel(carol!)).toEqual([]);
   });
 
   it("delivers nothing for a refused publish", async () => {

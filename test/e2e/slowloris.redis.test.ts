@@ -19,6 +19,7 @@ async function whileServing(request: () => Promise<number>, during: Promise<Slow
   while (!done) {
     const started = performance.now();
     answers.push({ status: await request().catch(() => 0), ms: performance.now() - started });
+    // Pacing: one real request every 100 ms for as long as the attack lasts.
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return { result: await during, answers };
@@ -91,7 +92,8 @@ describe("slowloris: connections trickling headers are closed by the timeout whi
     });
 
     // Now nothing is sent for longer than the request timeout: the polling client's GET is held
-    // by the server all along (ping interval 25 s), the WebSocket idles.
+    // by the server all along (ping interval 25 s), the WebSocket idles. A fixed wait is the
+    // point: the quiet spell must outlast the server's request timeout.
     await new Promise((resolve) => setTimeout(resolve, REQUEST_TIMEOUT_MS + 1500));
     expect(await publish()).toBe(202);
     await waitUntil(() => overWebSocket.received.length === seq && overPolling.received.length === seq, { what: "the publish after the quiet spell" });

@@ -11,7 +11,8 @@ import {
   describePublishKeys,
   publishApiShedding,
 } from "@socket-server/shared/publish-http";
-import { createPublisher, createRedisRoomEmitter } from "@socket-server/shared/publishing";
+import { historySettings } from "@socket-server/shared/history";
+import { createFleetRoomEmitter, createPublisher } from "@socket-server/shared/publishing";
 import { closeRedisClient, createRedisClient, pingRedis } from "@socket-server/shared/redis";
 import { createShutdown, guardProcess } from "@socket-server/shared/shutdown";
 import { PublishApiConfigSchema } from "./config.js";
@@ -48,7 +49,7 @@ const app = createServiceApp({
 });
 app.route("/", createPublishApp({
   publisher: instrumentPublisher(
-    createPublisher({ emitter: createRedisRoomEmitter({ client: redis, key: config.REDIS_PREFIX }) }),
+    createPublisher({ emitter: createFleetRoomEmitter({ client: redis, prefix: config.REDIS_PREFIX, history: historySettings(config) }) }),
     metrics,
     "http",
   ),

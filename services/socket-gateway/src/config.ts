@@ -2,6 +2,7 @@ import { createPublicKey } from "node:crypto";
 import { z } from "zod";
 import { commonEnvFields, envBoolean, envInteger, envList } from "@socket-server/shared/config";
 import { isRoomPattern } from "@socket-server/shared/events";
+import { historyEnvFields } from "@socket-server/shared/history";
 import { publishEnvFields } from "@socket-server/shared/publish-http";
 
 // Env files cannot hold newlines comfortably: accept a PEM with literal `\n` sequences too.
@@ -30,6 +31,9 @@ export const GatewayConfigSchema = z
     MAX_CONNECTIONS: envInteger(10_000, { min: 1 }),
     // Single-instance mode serves the publish API too.
     ...publishEnvFields(),
+    ...historyEnvFields(),
+    // A reconnecting client further behind than this is told to reload instead of being replayed to.
+    RECOVERY_MAX_MESSAGES: envInteger(300, { min: 0, max: 10_000 }),
     // Set by the root `npm start` only: conveniences for a laptop, loudly logged.
     DEV_MODE: envBoolean(false),
 

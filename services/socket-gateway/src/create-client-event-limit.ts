@@ -25,9 +25,8 @@ interface EventWindow {
  * Returns what attaches the limit to a socket. One middleware function serves every socket
  * (bound to it, as Socket.IO hands a middleware no socket), and a socket's window exists from
  * its first event on: most sockets send one or two events in their life. A closure with its own
- * counters per socket, plus the two callbacks made for it, were 3 functions and 2 contexts per
- * connection; with the other shared handlers the gateway's live heap went from 12.8 to 11.7 KB
- * per idle connection (heap-per-connection.mjs, 2,000 clients).
+ * counters per socket, plus the two callbacks made for it, would stay on every idle connection
+ * for its life (bench/README.md, "Memory per idle connection").
  */
 export function createClientEventLimit(limit: ClientEventLimit): (socket: GatewaySocket) => void {
   const { perSecond, onFlood, onViolation, now = Date.now } = limit;

@@ -18,6 +18,8 @@ import { installBroadcastPath, type BroadcastObserver } from "./socket-io-intern
 import { createClientEventLimit } from "./create-client-event-limit.js";
 import { createSubscriptionHandlers } from "./create-subscription-handlers.js";
 import { createTokenLifetime } from "./create-token-lifetime.js";
+import { createGatewayHistory, type GatewayHistoryOptions } from "./history/create-gateway-history.js";
+import type { FeedListener } from "@socket-server/shared/history";
 import { releaseHandshake } from "./socket-io-internals/release-handshake.js";
 import { releaseUpgradeRequests, type MiddlewareRunningEngine } from "./socket-io-internals/release-upgrade-requests.js";
 
@@ -52,6 +54,8 @@ export interface SocketServerDeps {
   onCut?: (reason: CutReason) => void;
   /** Called once each broadcast has been written to this gateway's sockets (for metrics). */
   onBroadcast?: BroadcastObserver;
+  /** With history on (HISTORY_SIZE > 0): rooms joined at positions, recovery, gap-fill. */
+  history?: GatewayHistoryOptions | undefined;
 }
 
 // Clients only send subscribe/unsubscribe/auth:refresh; 100 room names or a token fit well within this.
@@ -70,6 +74,8 @@ export interface GatewaySocketServer {
   io: Server;
   /** Serves Socket.IO on `httpServer` (it takes `/socket.io/`; everything else reaches the server's own handler). */
   attach(httpServer: HttpServer): void;
+  /** With history: what the topology's feed must be connected to. */
+  feedListener: FeedListener | undefined;
 }
 
 /**
@@ -134,7 +140,7 @@ export function createSocketServer(deps: SocketServerDeps): GatewaySocketServer 
   });
 
   // What each connection gets is attached from functions shared by all of them: per-socket
-  // closures were ~8 functions and 6 contexts per idle connection (see bench/README.md).
+  // closures would stay on every idle connection for its life (bench/README.md, "Memory per idle connection").
   function forgetHandshake(this: GatewaySocket) {
     handshaking.delete(this.conn);
   }
@@ -147,7 +153,8 @@ export function createSocketServer(deps: SocketServerDeps): GatewaySocketServer 
     },
     onViolation: (socket) => cut(socket.conn as unknown as BufferingConnection, "protocol_violation"),
   });
-  const handleSubscriptions = createSubscriptionHandlers({ maxRooms: clients.maxRoomsPerConnection });
+  const history = deps.history && createGatewayHistory(io, deps.history);
+  const handleSubscriptions = createSubscriptionHandlers({ maxRooms: clients.maxRoomsPerConnection, subscribeRoom: history?.subscribeRoom });
   const limitLifetime = createTokenLifetime({
     verifyToken: clients.verifyToken,
     graceMs: clients.expiryGraceMs,
@@ -200,5 +207,5 @@ export function createSocketServer(deps: SocketServerDeps): GatewaySocketServer 
     httpServer.once("close", guardSlow.stop);
   }
 
-  return { io, attach };
+  return { io, attach, feedListener: history?.listener };
 }

@@ -1,38 +1,43 @@
-import type { SubscriptionAck } from "@socket-server/shared/events";
+import type { RoomPositionWire, SubscriptionAck } from "@socket-server/shared/events";
 import { userRoom } from "./client-identity.js";
 import type { GatewaySocket } from "./gateway-socket.js";
+import type { RoomSubscriber } from "./history/create-room-subscriber.js";
 import { parseRoomList } from "./parse-room-list.js";
+import { parseSubscribeRequest, type SubscribeRequest } from "./parse-subscribe-request.js";
 import { splitAckArgs } from "./split-ack-args.js";
 
 type Failure = Extract<SubscriptionAck, { ok: false }>;
+type Ack = (result: SubscriptionAck) => void;
+
+export interface SubscriptionHandlersDeps {
+  maxRooms: number;
+  /** With history on: joins rooms at a position, replaying from `since`. Absent: plain joins. */
+  subscribeRoom?: RoomSubscriber | undefined;
+}
 
 /**
  * `subscribe` / `unsubscribe`: the only way a client joins or leaves a room. A request is all
  * or nothing: one room that is invalid, not granted or over the limit refuses the whole list.
+ * With history each room is joined at a position, possibly after a replay; one socket's requests
+ * are then handled one after another, so an unsubscribe cannot overtake the subscribe before it.
  *
  * Returns what attaches them to a socket. The two handlers are shared by every socket (they find
- * theirs in `this`): made per socket they were 3 functions and a context each; with the other
- * shared handlers the live heap went from 12.8 to 11.7 KB per idle connection.
+ * theirs in `this`), not closures made per socket: see bench/README.md, "Memory per idle connection".
  */
-export function createSubscriptionHandlers({ maxRooms }: { maxRooms: number }): (socket: GatewaySocket) => void {
+export function createSubscriptionHandlers({ maxRooms, subscribeRoom }: SubscriptionHandlersDeps): (socket: GatewaySocket) => void {
   function subscribe(this: GatewaySocket, ...args: unknown[]) {
     const [input, ack] = splitAckArgs<SubscriptionAck>(args);
-    const parsed = parseRoomList(input);
+    const parsed = parseSubscribeRequest(input);
     if (!parsed.ok) return ack(parsed);
-    const fixed = serverRooms(this);
-    const { mayRead } = this.data.identity;
-    for (const room of parsed.rooms) {
-      // A socket's own id-room carries messages addressed to it alone; it is not a subscription.
-      if (room === this.id) return ack(forbidden("a socket's own id is not a room to subscribe to"));
-      if (!fixed.includes(room) && !mayRead(room)) return ack(forbidden(`not granted: ${JSON.stringify(room)}`));
+    const { request } = parsed;
+    if (!subscribeRoom) {
+      const refused = refusal(this, request.rooms);
+      if (refused) return ack(refused);
+      void this.join(request.rooms.filter((room) => !this.rooms.has(room)));
+      // Without history there is nothing to resume from: every position given is not recovered.
+      return ack({ ok: true, rooms: request.rooms, ...(request.since ? { recovered: notRecovered(request.since) } : {}) });
     }
-    const added = parsed.rooms.filter((room) => !this.rooms.has(room));
-    const subscribed = this.rooms.size - fixed.filter((room) => this.rooms.has(room)).length;
-    if (subscribed + added.length > maxRooms) {
-      return ack(failure("too_many_rooms", `at most ${maxRooms} rooms per connection; unsubscribe from some first`));
-    }
-    void this.join(added);
-    ack({ ok: true, rooms: parsed.rooms });
+    inTurn(this, () => joinAtPositions(this, request, subscribeRoom, ack));
   }
 
   function unsubscribe(this: GatewaySocket, ...args: unknown[]) {
@@ -42,14 +47,71 @@ export function createSubscriptionHandlers({ maxRooms }: { maxRooms: number }): 
     const fixed = serverRooms(this);
     const kept = parsed.rooms.find((room) => fixed.includes(room));
     if (kept !== undefined) return ack(forbidden(`${JSON.stringify(kept)} is joined by the server for the whole connection`));
-    for (const room of parsed.rooms) void this.leave(room);
-    ack({ ok: true, rooms: parsed.rooms });
+    const leave = () => {
+      for (const room of parsed.rooms) void this.leave(room);
+      ack({ ok: true, rooms: parsed.rooms });
+    };
+    if (subscribeRoom) inTurn(this, async () => leave());
+    else leave();
+  }
+
+  /** Checked when the request's turn comes, against the rooms the socket is in by then. */
+  function refusal(socket: GatewaySocket, rooms: string[]): Failure | undefined {
+    const fixed = serverRooms(socket);
+    const { mayRead } = socket.data.identity;
+    for (const room of rooms) {
+      // A socket's own id-room carries messages addressed to it alone; it is not a subscription.
+      if (room === socket.id) return forbidden("a socket's own id is not a room to subscribe to");
+      if (!fixed.includes(room) && !mayRead(room)) return forbidden(`not granted: ${JSON.stringify(room)}`);
+    }
+    const added = rooms.filter((room) => !socket.rooms.has(room));
+    const subscribed = socket.rooms.size - fixed.filter((room) => socket.rooms.has(room)).length;
+    if (subscribed + added.length > maxRooms) {
+      return failure("too_many_rooms", `at most ${maxRooms} rooms per connection; unsubscribe from some first`);
+    }
+    return undefined;
+  }
+
+  async function joinAtPositions(socket: GatewaySocket, request: SubscribeRequest, join: RoomSubscriber, ack: Ack) {
+    const refused = refusal(socket, request.rooms);
+    if (refused) return ack(refused);
+    const positions: Record<string, RoomPositionWire> = {};
+    const recovered: Record<string, boolean> = {};
+    try {
+      await Promise.all(
+        request.rooms.map(async (room) => {
+          const since = request.since?.[room];
+          // Already in the room: it has been receiving live, so there is nothing to replay.
+          const joined = await join(socket, room, socket.rooms.has(room) ? undefined : since);
+          positions[room] = joined.position;
+          if (since) recovered[room] = joined.recovered ?? true;
+        }),
+      );
+    } catch {
+      return ack(failure("unavailable", "room history is out of reach right now; retry"));
+    }
+    ack({ ok: true, rooms: request.rooms, positions, ...(request.since ? { recovered } : {}) });
   }
 
   return (socket) => {
     socket.on("subscribe", subscribe);
     socket.on("unsubscribe", unsubscribe);
   };
+}
+
+/** Runs a socket's subscription requests one at a time, in arrival order. */
+function inTurn(socket: GatewaySocket, task: () => Promise<void>) {
+  const previous = socket.data.subscriptions ?? Promise.resolve();
+  const current = previous.then(task).catch(() => {});
+  socket.data.subscriptions = current;
+  void current.then(() => {
+    // Forget the chain once idle, so an idle socket holds no promise.
+    if (socket.data.subscriptions === current) socket.data.subscriptions = undefined;
+  });
+}
+
+function notRecovered(since: Record<string, unknown>): Record<string, boolean> {
+  return Object.fromEntries(Object.keys(since).map((room) => [room, false]));
 }
 
 // Rooms the server joined (the id-room, `user:<sub>`): neither counted nor left on request.

@@ -1,4 +1,5 @@
 import { loadConfigOrExit } from "@socket-server/shared/config";
+import { createRedisHistory, historySettings } from "@socket-server/shared/history";
 import { createHttpServer, listen } from "@socket-server/shared/http";
 import { createLogger } from "@socket-server/shared/logging";
 import { createCommonMetrics, createMetricsRegistry, startEmfIfEnabled, trackRedisUp } from "@socket-server/shared/metrics";
@@ -9,7 +10,9 @@ import { createClientAuthenticator } from "./create-client-authenticator.js";
 import { createGatewayApp } from "./create-gateway-app.js";
 import { createSocketServer } from "./create-socket-server.js";
 import { resolvePublishKeys } from "./dev-mode.js";
+import { createRedisRoomFeed } from "./history/create-redis-room-feed.js";
 import { registerGatewayMetrics } from "./register-gateway-metrics.js";
+import { registerHistoryMetrics } from "./register-history-metrics.js";
 import { registerSocketGauges } from "./register-socket-gauges.js";
 import { resolveClientAccess } from "./resolve-client-access.js";
 import { createRedisTopology } from "./topology/create-redis-topology.js";
@@ -22,6 +25,7 @@ const shutdown = createShutdown({ logger, timeoutMs: config.SHUTDOWN_TIMEOUT_MS 
 guardProcess(shutdown, logger);
 const registry = createMetricsRegistry("socket-gateway");
 const metrics = createCommonMetrics(registry);
+const history = historySettings(config);
 
 // The one place the topology is chosen; everything that differs between the two is behind it.
 let topology: Topology;
@@ -31,10 +35,12 @@ if (config.REDIS_ENABLED) {
   const sub = createRedisClient({ url: config.REDIS_URL, name: `${name}:sub`, role: "subscriber", logger });
   shutdown.add("redis", () => Promise.all([closeRedisClient(pub), closeRedisClient(sub)]));
   trackRedisUp(registry, () => pub.status === "ready" && sub.status === "ready");
-  topology = createRedisTopology({ pub, sub, key: config.REDIS_PREFIX });
+  const prefix = config.REDIS_PREFIX;
+  const stored = history && { store: createRedisHistory({ client: pub, prefix, settings: history }), feed: createRedisRoomFeed({ sub, prefix, logger }) };
+  topology = createRedisTopology({ pub, sub, key: prefix, history: stored });
 } else {
   const apiKeys = resolvePublishKeys(config.PUBLISH_API_KEYS, config.DEV_MODE, logger);
-  topology = createSingleInstanceTopology({ config, apiKeys, metrics });
+  topology = createSingleInstanceTopology({ config, apiKeys, metrics, history });
 }
 
 const gatewayMetrics = registerGatewayMetrics(registry);
@@ -58,8 +64,15 @@ const socketServer = createSocketServer({
   onRefused: () => metrics.countError("connection_refused"),
   onCut: gatewayMetrics.countCut,
   onBroadcast: gatewayMetrics.observeBroadcast,
+  history: topology.history && {
+    history: topology.history.store,
+    historySize: config.HISTORY_SIZE,
+    maxRecoveryMessages: config.RECOVERY_MAX_MESSAGES,
+    observer: registerHistoryMetrics(registry),
+  },
 });
 registerSocketGauges(registry, socketServer.io);
+if (topology.history && socketServer.feedListener) topology.history.feed.listen(socketServer.feedListener);
 
 const publishApi = topology.publishApi(socketServer.io);
 const app = createGatewayApp({
@@ -78,4 +91,4 @@ shutdown.add("socket.io", () => socketServer.io.close());
 shutdown.add("emf", startEmfIfEnabled(config, registry, "socket-gateway"));
 
 const port = await listen(httpServer, config.PORT, config.HOST);
-logger.info({ port, host: config.HOST, redis: config.REDIS_ENABLED }, "socket-gateway listening");
+logger.info({ port, host: config.HOST, redis: config.REDIS_ENABLED, historySize: config.HISTORY_SIZE }, "socket-gateway listening");

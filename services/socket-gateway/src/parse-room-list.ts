@@ -2,7 +2,8 @@ import { ROOM_NAME_PATTERN, ROOM_NAME_RULE, type SubscriptionAck } from "@socket
 
 export const MAX_ROOMS_PER_REQUEST = 100;
 
-type Failure = Extract<SubscriptionAck, { ok: false }>;
+export type RoomListFailure = Extract<SubscriptionAck, { ok: false }>;
+type Failure = RoomListFailure;
 
 /** A subscribe/unsubscribe argument: one room name or a list of 1 to 100. */
 export function parseRoomList(input: unknown): { ok: true; rooms: string[] } | Failure {

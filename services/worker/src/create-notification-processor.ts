@@ -14,7 +14,9 @@ export function createNotificationProcessor(publisher: Publisher) {
       throw new UnrecoverableError(`invalid notification job: ${parsed.error.issues[0]?.message ?? "unknown"}`);
     }
     const { id, acceptedAt, rooms, event, data, except } = parsed.data;
-    await publisher.publish({ id, acceptedAt, rooms, event, data, except });
+    // Keyed by the publication's id: an attempt retried after Redis stored the message (a reply
+    // lost to a timeout, say) finds it stored and stores nothing again.
+    await publisher.publish({ id, acceptedAt, rooms, event, data, except, idempotencyKey: `notification:${id}` });
     return { id };
   };
 }

@@ -4,7 +4,8 @@ import { NOTIFICATIONS_QUEUE } from "@socket-server/shared/events";
 import { closeHttpServer, createHttpServer, createServiceApp, listen } from "@socket-server/shared/http";
 import { createLogger } from "@socket-server/shared/logging";
 import { createCommonMetrics, createMetricsRegistry, instrumentPublisher, startEmfIfEnabled, trackRedisUp } from "@socket-server/shared/metrics";
-import { createPublisher, createRedisRoomEmitter } from "@socket-server/shared/publishing";
+import { historySettings } from "@socket-server/shared/history";
+import { createFleetRoomEmitter, createPublisher } from "@socket-server/shared/publishing";
 import { closeRedisClient, createRedisClient, pingRedis } from "@socket-server/shared/redis";
 import { createShutdown, guardProcess } from "@socket-server/shared/shutdown";
 import { WorkerConfigSchema } from "./config.js";
@@ -27,7 +28,7 @@ const registry = createMetricsRegistry("worker");
 const metrics = createCommonMetrics(registry);
 trackRedisUp(registry, () => publishClient.status === "ready" && queueClient.status === "ready");
 const publisher = instrumentPublisher(
-  createPublisher({ emitter: createRedisRoomEmitter({ client: publishClient, key: config.REDIS_PREFIX }) }),
+  createPublisher({ emitter: createFleetRoomEmitter({ client: publishClient, prefix: config.REDIS_PREFIX, history: historySettings(config) }) }),
   metrics,
   "queue",
 );

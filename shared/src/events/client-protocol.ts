@@ -6,6 +6,16 @@ export interface DeliveryMeta {
   room: string;
   /** Milliseconds since the epoch when the system accepted the publication. */
   ts: number;
+  /** The message's place in the room's history: one more than the room's previous message (with history on). */
+  offset?: number;
+  /** Changes when the room's history was lost; offsets compare only within one epoch (with history on). */
+  epoch?: string;
+}
+
+/** Where a room's history stands: what `since` hands back on a later subscribe. */
+export interface RoomPositionWire {
+  offset: number;
+  epoch: string;
 }
 
 export type AckErrorCode =
@@ -15,10 +25,18 @@ export type AckErrorCode =
   | "too_many_rooms"
   | "unauthorized"
   | "rate_limited"
+  | "unavailable"
   | "internal";
 
 export type SubscriptionAck =
-  | { ok: true; rooms: string[] }
+  | {
+      ok: true;
+      rooms: string[];
+      /** With history on: where each room's deliveries to this socket start (hand it back as `since`). */
+      positions?: Record<string, RoomPositionWire>;
+      /** For each room subscribed with a `since` position: whether everything after it was replayed. */
+      recovered?: Record<string, boolean>;
+    }
   | { ok: false; error: { code: AckErrorCode; message: string } };
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -28,8 +46,11 @@ export type RefreshAck =
   | { ok: true; expiresAt: number }
   | { ok: false; error: { code: AckErrorCode; message: string } };
 
+/** One room, a list, or rooms with the positions to resume from. */
+export type SubscribeArgument = string | string[] | { rooms: string | string[]; since?: Record<string, RoomPositionWire> };
+
 export interface ClientToServerEvents {
-  subscribe: (rooms: string | string[], ack?: (result: SubscriptionAck) => void) => void;
+  subscribe: (request: SubscribeArgument, ack?: (result: SubscriptionAck) => void) => void;
   unsubscribe: (rooms: string | string[], ack?: (result: SubscriptionAck) => void) => void;
   "auth:refresh": (token: string, ack?: (result: RefreshAck) => void) => void;
 }

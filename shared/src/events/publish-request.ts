@@ -38,7 +38,13 @@ function withRooms<T extends { room?: string | undefined; rooms?: string[] | und
     }));
 }
 
-export const PublishRequestSchema = withRooms(z.strictObject(publishFields));
+export const PublishRequestSchema = withRooms(
+  z.strictObject({
+    ...publishFields,
+    // Per publishing key: a retry with the same key is answered as the first attempt was and stores nothing again.
+    idempotencyKey: z.string().min(1).max(128).optional(),
+  }),
+);
 export type PublishRequest = z.infer<typeof PublishRequestSchema>;
 
 export const MAX_NOTIFICATION_DELAY_MS = 7 * 24 * 60 * 60 * 1000;

@@ -13,7 +13,15 @@ export const METRIC = {
   jobs: "socket_server_jobs_total",
   redisUp: "socket_server_redis_up",
   clientsDisconnected: "socket_server_clients_disconnected_total",
+  recoveries: "socket_server_recoveries_total",
+  messagesRecovered: "socket_server_messages_recovered_total",
+  gapFills: "socket_server_gap_fills_total",
+  messagesGapFilled: "socket_server_messages_gap_filled_total",
+  messagesGapLost: "socket_server_messages_gap_lost_total",
 } as const;
+
+/** How a subscribe with a position ended (`recoveries_total{result}`). */
+export const RECOVERY_RESULTS = ["recovered", "epoch_changed", "not_in_history", "too_many_messages"] as const;
 
 /** The closed set of error kinds; never a room, user or socket id. */
 export const ERROR_KINDS = ["publish_unavailable", "internal", "job_failed", "connection_refused", "redis"] as const;

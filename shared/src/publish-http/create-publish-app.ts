@@ -56,8 +56,11 @@ export function createPublishApp(deps: PublishAppDeps): Hono<PublishEnv> {
     const request = await parseJsonBody(c, PublishRequestSchema);
     assertRoomsAllowed(c.get("caller"), request.rooms);
     assertPayloadFits(request.data, maxPayloadBytes);
-    const publication = await publisher.publish(request).catch(unlessPublishFailed);
-    return c.json({ id: publication.id, rooms: publication.rooms }, 202);
+    const { idempotencyKey, ...message } = request;
+    const scopedKey = idempotencyKey === undefined ? undefined : `${c.get("caller").id}:${idempotencyKey}`;
+    const publication = await publisher.publish({ ...message, idempotencyKey: scopedKey }).catch(unlessPublishFailed);
+    const { id, rooms, offsets } = publication;
+    return c.json(offsets ? { id, rooms, offsets } : { id, rooms }, 202);
   });
 
   app.post("/v1/notifications", async (c) => {

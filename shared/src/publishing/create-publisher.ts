@@ -1,6 +1,6 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import type { JsonValue } from "../events/index.js";
-import type { RoomEmitter } from "./room-emitter.js";
+import type { RoomEmitter, RoomOffsets } from "./room-emitter.js";
 
 export interface PublishCommand {
   rooms: string[];
@@ -10,12 +10,19 @@ export interface PublishCommand {
   /** Set by callers that accepted the message earlier (a queued notification keeps its id). */
   id?: string;
   acceptedAt?: number;
+  /**
+   * Already scoped to whoever publishes (a key's id, a job's id): every attempt of the message
+   * gets the same publication id, and history stores it once per room.
+   */
+  idempotencyKey?: string | undefined;
 }
 
 export interface Publication {
   id: string;
   rooms: string[];
   ts: number;
+  /** Each room's offset, when the emitter keeps history. */
+  offsets?: RoomOffsets;
 }
 
 export interface Publisher {
@@ -32,19 +39,27 @@ export interface PublisherDeps {
 export function createPublisher({ emitter, now = Date.now, newId = randomUUID }: PublisherDeps): Publisher {
   return {
     async publish(command) {
-      const id = command.id ?? newId();
+      const { idempotencyKey } = command;
+      const id = command.id ?? (idempotencyKey === undefined ? newId() : idFor(idempotencyKey));
       const ts = command.acceptedAt ?? now();
       const except = command.except ?? [];
-      await emitter.emit(
+      const offsets = await emitter.emit(
         command.rooms.map((room) => ({
           room,
           event: command.event,
           data: command.data,
           meta: { id, room, ts },
           except,
+          idempotencyKey,
         })),
       );
-      return { id, rooms: command.rooms, ts };
+      return offsets ? { id, rooms: command.rooms, ts, offsets } : { id, rooms: command.rooms, ts };
     },
   };
+}
+
+/** A UUID-shaped id fixed by the idempotency key, so a retry answers with the first attempt's id. */
+function idFor(idempotencyKey: string): string {
+  const hex = createHash("sha256").update(idempotencyKey).digest("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }

@@ -8,13 +8,18 @@ export interface RoomDelivery {
   meta: DeliveryMeta;
   /** Socket ids that must not receive this copy. */
   except: string[];
+  /** Scoped to the publishing key: a retry of the same message is stored once (history only). */
+  idempotencyKey?: string | undefined;
 }
+
+/** Each room's offset in its history, for emitters that keep one. */
+export type RoomOffsets = Record<string, number>;
 
 /**
  * The port the publisher talks to. `emit` resolves only once every delivery was taken
- * (by Redis, or by the local Socket.IO server) and rejects with `PublishUnavailableError`
- * otherwise.
+ * (stored in history, or by Redis, or by the local Socket.IO server) and rejects with
+ * `PublishUnavailableError` otherwise; with history, it resolves with each room's offset.
  */
 export interface RoomEmitter {
-  emit(deliveries: RoomDelivery[]): Promise<void>;
+  emit(deliveries: RoomDelivery[]): Promise<RoomOffsets | void>;
 }

@@ -56,8 +56,8 @@ interface Broadcast {
  * - writes the frame the adapter pre-built straight to each socket whose WebSocket is idle.
  *   Stock Socket.IO sends it through engine.io's per-packet machinery: a packet object, a write
  *   buffer, four events and a write callback per socket per message. That was most of what the
- *   gateway spent per delivery beyond the raw-`ws` floor (20-22 µs against the floor's 12;
- *   13.5-14.4 µs without it, bench/README.md). A connection that is not idle (polling,
+ *   gateway spent per delivery beyond the raw-`ws` floor (bench/README.md, "Writing broadcast
+ *   frames straight to idle WebSockets"). A connection that is not idle (polling,
  *   upgrading, a write in flight, packets queued, closing) takes the stock path, so order is
  *   kept: both paths end in the same WebSocket sender. What the kernel has not taken stays in
  *   the socket's buffer, where the slow-consumer sweep counts it.

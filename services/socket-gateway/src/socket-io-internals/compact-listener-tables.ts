@@ -20,13 +20,13 @@ interface TransportEmitter extends EventEmitter {
  * Rebuilds an EventEmitter's listener table as an object V8 keeps in fast mode.
  *
  * Node creates a plain EventEmitter's table as `{ __proto__: null }`, which V8 stores as a hash
- * table (dictionary mode) of about 250-300 B even for a few listeners. A connected client has
- * four such emitters (the Socket.IO socket, the engine.io socket, its transport, the `ws`
- * WebSocket); their tables were about 1 KB of the 10.6 KB of live heap per idle connection
- * (bench/experiments/heap-per-connection.mjs). Spreading the table into a literal and then
- * detaching the literal's prototype gives a fast-mode copy with the same entries, symbols
- * included. EventEmitter reads the table through `this._events` on every call, so nothing
- * holds the old one.
+ * table (dictionary mode), bigger than a fast-mode object even for a few listeners. A connected
+ * client has four such emitters (the Socket.IO socket, the engine.io socket, its transport, the
+ * `ws` WebSocket), so every idle connection carries four hash tables where fast-mode objects
+ * would do (bench/README.md, "Where the rest of the heap was"). Spreading the table into a
+ * literal and then detaching the literal's prototype gives a fast-mode copy with the same
+ * entries, symbols included. EventEmitter reads the table through `this._events` on every
+ * call, so nothing holds the old one.
  * Relies on Node 20's EventEmitter `_events` and engine.io 6.6.12's transport `socket` (ws 8.21.3), named in internals.test.ts.
  */
 export function compactListenerTable(emitter: EventEmitter): void {

@@ -2,8 +2,10 @@
 const ACK_ID = /^[25](?:\d+-)?(?:\/[^,]*,)?(\d+)/;
 
 /**
- * Engine.io messages no honest client of this gateway sends, checked before Socket.IO decodes
- * them (the decoder itself closes the connection on malformed packets):
+ * Engine.io messages no honest client of this gateway sends. engine.io emits each message as
+ * "data", where Socket.IO's decoder reads it (and itself closes the connection on a malformed
+ * packet), then as "message", where the gateway checks it: after decoding, but before the
+ * event's handler, which Socket.IO runs on a later tick. What it looks for:
  * - ACK packets (3, binary 6): they answer server emits that asked for an ack; this server never asks.
  * - ack ids beyond 2^53: Socket.IO would echo them back as `1e+21`, which the client cannot parse.
  * - CONNECTs to a namespace other than `/`: there is none, and each would be answered.

@@ -13,8 +13,8 @@ const NOTHING = Object.freeze({});
  * sent (its whole token), a date string, and header and query objects (empty here: the gateway
  * drops the handshake request as the connection opens). The gateway reads `handshake.auth`
  * once, in the handshake guard, before the connection exists; `auth:refresh` brings its token
- * with the event. Replacing the record saved about 0.4 KB of live heap per idle anonymous
- * connection (bench/experiments/heap-per-connection.mjs), the token's length more with one.
+ * with the event, so the record is dead weight on every idle connection, a token's length more
+ * on one that has a token (bench/README.md, "Where the rest of the heap was").
  * No gateway code calls `fetchSockets()`; should another instance call it, the Redis adapter
  * answers with this record, without auth, headers or query.
  * Relies on socket.io 4.8.4's `Socket#handshake` being a writable plain record, named in internals.test.ts.

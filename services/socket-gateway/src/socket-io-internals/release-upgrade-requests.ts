@@ -22,14 +22,14 @@ interface UpgradeResponse {
  * engine.io answers an upgrade with a stand-in response that holds the request and listens for
  * the TCP socket's "close" (for middlewares such as pino-http) for as long as the connection
  * lives; that listener kept every handshake `IncomingMessage` (headers, raw headers, stream
- * state) alive whatever `conn.request = null` did: a heap snapshot of 200 idle clients
- * (bench/experiments/retainers-of.mjs) found all 200 retained through
+ * state) alive whatever `conn.request = null` did: a heap snapshot of idle clients
+ * (bench/experiments/retainers-of.mjs) found every one retained through
  * `TCP -> Socket._events.close -> closure -> WebSocketResponse.req`, in stock Socket.IO too.
  * Only engine middlewares (`io.engine.use`) read the stand-in: once they have run it drops the
  * request, and when none of them listens for its "close" the TCP socket's listener that would
  * emit it goes too (the stand-in, its listener, context and once-wrapper). The snapshot then
- * holds no IncomingMessage and no WebSocketResponse; with the rest of the memory work the live
- * heap went from 14.0 to 10.6 KB per idle connection (heap-per-connection.mjs, 2,000 clients).
+ * holds no IncomingMessage and no WebSocketResponse (bench/README.md, "Memory per idle
+ * connection").
  * Plain HTTP responses (polling) end with their request and are left alone.
  * Relies on engine.io 6.6.12's `Server#_applyMiddlewares` and its `WebSocketResponse`, named in internals.test.ts.
  */

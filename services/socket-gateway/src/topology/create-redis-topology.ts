@@ -9,14 +9,17 @@ export interface RedisTopologyDeps {
   sub: Redis;
   /** `REDIS_PREFIX`: the adapter's channel key, shared with publish-api's emitter. */
   key: string;
+  /** Read from Redis, announced on Redis pub/sub; absent with HISTORY_SIZE=0. */
+  history: Topology["history"];
 }
 
 /** A gateway of a fleet: rooms span instances through the Redis adapter; publish-api serves the publish API. */
-export function createRedisTopology({ pub, sub, key }: RedisTopologyDeps): Topology {
+export function createRedisTopology({ pub, sub, key, history }: RedisTopologyDeps): Topology {
   return {
     adapter: createAdapter(pub, sub, { key }),
     // Ready only when both links work: the subscriber is what receives every publication.
     redisCheck: async () => (sub.status === "ready" && (await pingRedis(pub)) ? "up" : "down"),
     publishApi: () => undefined,
+    history,
   };
 }

@@ -1,3 +1,4 @@
+import { createLocalFeed, createMemoryHistory, type HistorySettings } from "@socket-server/shared/history";
 import { instrumentPublisher, type CommonMetrics } from "@socket-server/shared/metrics";
 import {
   createKeyRateLimiter,
@@ -6,7 +7,7 @@ import {
   publishApiShedding,
   type PublishKeyConfig,
 } from "@socket-server/shared/publish-http";
-import { createInProcessRoomEmitter, createPublisher } from "@socket-server/shared/publishing";
+import { createHistoryRoomEmitter, createInProcessRoomEmitter, createPublisher } from "@socket-server/shared/publishing";
 import type { Topology } from "./topology.js";
 
 export interface SingleInstanceTopologyDeps {
@@ -19,20 +20,29 @@ export interface SingleInstanceTopologyDeps {
   /** The keys to accept: configured, or DEV_MODE's development key (resolvePublishKeys). */
   apiKeys: PublishKeyConfig[];
   metrics: CommonMetrics;
+  /** Absent with HISTORY_SIZE=0: publishes go straight to the sockets, as before history. */
+  history: HistorySettings | undefined;
 }
 
 /**
  * One process is the whole system: Socket.IO's in-memory adapter, no Redis, and this process
- * also serves the publish API, emitting straight to its own sockets. The same publish transport
- * publish-api serves, composed over memory instead of Redis.
+ * also serves the publish API. The same publish transport publish-api serves, composed over
+ * memory instead of Redis: history in memory, announced to this process's own gateway.
  */
-export function createSingleInstanceTopology({ config, apiKeys, metrics }: SingleInstanceTopologyDeps): Topology {
+export function createSingleInstanceTopology({ config, apiKeys, metrics, history: settings }: SingleInstanceTopologyDeps): Topology {
+  const feed = createLocalFeed();
+  const history = settings && createMemoryHistory({ settings, onAppend: feed.announce });
   return {
     adapter: undefined,
     redisCheck: async () => "disabled",
+    history: history && { store: history, feed },
     publishApi: (io) => ({
       app: createPublishApp({
-        publisher: instrumentPublisher(createPublisher({ emitter: createInProcessRoomEmitter(io) }), metrics, "http"),
+        publisher: instrumentPublisher(
+          createPublisher({ emitter: history ? createHistoryRoomEmitter(history) : createInProcessRoomEmitter(io) }),
+          metrics,
+          "http",
+        ),
         notifications: undefined,
         apiKeys,
         // One process: counts and used signatures live in its memory.

@@ -1,5 +1,6 @@
 import type { Hono } from "hono";
 import type { Server, ServerOptions } from "socket.io";
+import type { RoomFeed, RoomHistory } from "@socket-server/shared/history";
 import type { CheckState, LoadShedding } from "@socket-server/shared/http";
 
 /**
@@ -13,6 +14,8 @@ export interface Topology {
   redisCheck(): Promise<CheckState>;
   /** The publish API this process serves over its own sockets; none in a fleet, where publish-api serves it. */
   publishApi(io: Server): PublishApi | undefined;
+  /** Where rooms' histories are read and announced; absent with HISTORY_SIZE=0. */
+  history: { store: RoomHistory; feed: RoomFeed } | undefined;
 }
 
 export interface PublishApi {

@@ -1,0 +1,59 @@
+import type { Server } from "socket.io";
+import type { FeedListener, RoomHistory } from "@socket-server/shared/history";
+import { createRoomSequencers } from "./create-room-sequencers.js";
+import { createRoomSubscriber, metaOf, type RecoveryFailure, type RoomSubscriber } from "./create-room-subscriber.js";
+
+export interface HistoryObserver {
+  recovery(outcome: "recovered" | RecoveryFailure, messages: number): void;
+  gapFilled(messages: number): void;
+  gapLost(messages: number): void;
+}
+
+export interface GatewayHistoryOptions {
+  history: Pick<RoomHistory, "position" | "after">;
+  /** HISTORY_SIZE: no gap-fill or replay can find more than history keeps. */
+  historySize: number;
+  /** RECOVERY_MAX_MESSAGES. */
+  maxRecoveryMessages: number;
+  observer?: HistoryObserver | undefined;
+}
+
+export interface GatewayHistory {
+  subscribeRoom: RoomSubscriber;
+  /** Connect it to the topology's feed. */
+  listener: FeedListener;
+}
+
+/**
+ * The gateway's side of history: it follows the rooms its sockets are in, delivers what the
+ * feed announces for them in offset order, filling gaps from history, and joins subscribers at
+ * a position, replaying what they missed. Deliveries go to this process's sockets only
+ * (`io.local`): every gateway hears the feed itself.
+ */
+export function createGatewayHistory(io: Server, options: GatewayHistoryOptions): GatewayHistory {
+  const { history, historySize, maxRecoveryMessages, observer } = options;
+  const sequencers = createRoomSequencers({
+    history,
+    maxFill: historySize,
+    deliver: (room, epoch, entry) => {
+      const target = entry.except.length > 0 ? io.local.to(room).except(entry.except) : io.local.to(room);
+      target.emit(entry.event, entry.data, metaOf(room, epoch, entry));
+    },
+    onGapFilled: (messages) => observer?.gapFilled(messages),
+    onGapLost: (messages) => observer?.gapLost(messages),
+    isHeld: (room) => io.of("/").adapter.rooms.has(room),
+  });
+  // A room this gateway no longer holds is no longer followed.
+  io.of("/").adapter.on("delete-room", (room: string) => sequencers.close(room));
+  const subscribeRoom = createRoomSubscriber({
+    sequencers,
+    history,
+    maxRecoveryMessages,
+    onRecovered: (messages) => observer?.recovery("recovered", messages),
+    onRecoveryFailed: (reason) => observer?.recovery(reason, 0),
+  });
+  return {
+    subscribeRoom,
+    listener: { hear: sequencers.hear, resync: sequencers.resync },
+  };
+}
