@@ -1,5 +1,5 @@
 import { io, type Socket } from "socket.io-client";
-import type { DeliveryMeta, SubscriptionAck } from "@socket-server/shared/events";
+import type { DeliveryMeta, SubscribeArgument, SubscriptionAck } from "@socket-server/shared/events";
 
 export interface Received {
   event: string;
@@ -10,7 +10,7 @@ export interface Received {
 export interface TestClient {
   socket: Socket;
   received: Received[];
-  subscribe(rooms: string | string[]): Promise<SubscriptionAck>;
+  subscribe(request: SubscribeArgument): Promise<SubscriptionAck>;
   unsubscribe(rooms: string | string[]): Promise<SubscriptionAck>;
   close(): void;
 }
@@ -46,8 +46,8 @@ export async function connectClient(url: string, options: ConnectOptions = {}): 
       reject(error);
     });
   });
-  const call = (event: "subscribe" | "unsubscribe", rooms: string | string[]) =>
-    socket.timeout(5000).emitWithAck(event, rooms) as Promise<SubscriptionAck>;
+  const call = (event: "subscribe" | "unsubscribe", request: SubscribeArgument) =>
+    socket.timeout(5000).emitWithAck(event, request) as Promise<SubscriptionAck>;
   return {
     socket,
     received,
