@@ -7,6 +7,8 @@ import { createSocketServer, type ClientPolicy, type CutReason } from "./create-
 import type { BroadcastObserver } from "./socket-io-internals/broadcast-path.js";
 import { createTokenVerifier } from "./create-token-verifier.js";
 import { TEST_JWT_SECRET } from "../../../test/support/tokens.js";
+import { createLocalFeed, createMemoryHistory, type HistorySettings } from "@socket-server/shared/history";
+import { createHistoryRoomEmitter, createPublisher, type Publisher } from "@socket-server/shared/publishing";
 
 export interface InProcessGatewayOptions extends Partial<Omit<ClientPolicy, "authenticate" | "verifyToken">> {
   maxConnections?: number;
@@ -14,6 +16,8 @@ export interface InProcessGatewayOptions extends Partial<Omit<ClientPolicy, "aut
   /** Grants of clients without a token; omit to refuse them. */
   anonymousRooms?: string[];
   onBroadcast?: BroadcastObserver;
+  /** History in memory, as the single instance keeps it; `publisher` then publishes through it. */
+  history?: HistorySettings & { maxRecoveryMessages?: number };
 }
 
 export interface InProcessGateway {
@@ -21,6 +25,8 @@ export interface InProcessGateway {
   url: string;
   cuts: CutReason[];
   refusals: string[];
+  /** With `history`: publishes as the single instance's publish API does. */
+  publisher: Publisher | undefined;
   close(): Promise<void>;
 }
 
@@ -30,7 +36,9 @@ export async function startInProcessGateway(options: InProcessGatewayOptions = {
   const verifyToken = createTokenVerifier({ key: { kind: "secret", secret: TEST_JWT_SECRET } });
   const cuts: CutReason[] = [];
   const refusals: string[] = [];
-  const { io, attach } = createSocketServer({
+  const feed = createLocalFeed();
+  const history = options.history && createMemoryHistory({ settings: options.history, onAppend: feed.announce });
+  const { io, attach, feedListener } = createSocketServer({
     logger: pino({ level: "silent" }),
     maxConnections: options.maxConnections ?? 1000,
     draining: options.draining ?? (() => false),
@@ -49,9 +57,16 @@ export async function startInProcessGateway(options: InProcessGatewayOptions = {
     onRefused: (code) => refusals.push(code),
     onCut: (reason) => cuts.push(reason),
     ...(options.onBroadcast ? { onBroadcast: options.onBroadcast } : {}),
+    history: history && {
+      history,
+      historySize: options.history!.size,
+      maxRecoveryMessages: options.history!.maxRecoveryMessages ?? 300,
+    },
   });
+  if (feedListener) feed.listen(feedListener);
   attach(httpServer);
   await new Promise<void>((resolve) => httpServer.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
-  return { io, url, cuts, refusals, close: () => new Promise((resolve) => void io.close(() => resolve())) };
+  const publisher = history && createPublisher({ emitter: createHistoryRoomEmitter(history) });
+  return { io, url, cuts, refusals, publisher, close: () => new Promise((resolve) => void io.close(() => resolve())) };
 }
