@@ -133,6 +133,7 @@ describe("docker-compose.yml", () => {
     const redis = compose.services.redis!;
     const command = [redis.command ?? []].flat().join(" ").split(/\s+/).join(" ");
     expect(command).toContain("--appendonly yes");
+    expect(command).toContain("--appendfsync always");
     expect(command).toContain("--maxmemory-policy noeviction");
     expect(redis.volumes?.some((volume) => volume.endsWith(":/data"))).toBe(true);
   });

@@ -27,7 +27,7 @@ const rule = (name: string) => {
   return found;
 };
 
-/** Runs promtool from Debian's `prometheus` package (installed when missing); never a skip. */
+/** Runs promtool from Debian's `prometheus` package (which .ci/run installs); never a skip. */
 function promtool(...args: string[]): { status: number | null; output: string } {
   const binary = ensureTool({ candidates: ["promtool"], versionArgs: ["--version"], debianPackage: "prometheus" });
   const result = spawnSync(binary, args, { cwd: here, encoding: "utf8", timeout: 30_000 });

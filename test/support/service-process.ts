@@ -1,7 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { freePort } from "./free-port.js";
-import { waitUntil } from "./wait-until.js";
+import { GiveUp, waitUntil } from "./wait-until.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -53,7 +53,8 @@ export async function startService(name: ServiceName, env: Record<string, string
 
   try {
     await waitUntil(async () => {
-      if (service.exited()) throw new Error("exited");
+      // A service that died at boot will not become healthy: fail now, not at the deadline.
+      if (service.exited()) throw new GiveUp(`exited with ${child.exitCode ?? child.signalCode}`);
       return (await fetch(`${url}/health`)).ok;
     }, { timeoutMs: 20_000, what: `${name} /health` });
   } catch (error) {
