@@ -12,11 +12,13 @@ export interface FeedMessage {
  * concatenation around the JSON the publisher encoded, so Redis never decodes a message.
  * Offsets, epochs and room names cannot contain a newline.
  */
-export function parseFeedMessage(message: string): FeedMessage | undefined {
+export function parseFeedMessage(message: string, wanted: (room: string) => boolean = () => true): FeedMessage | undefined {
   const first = message.indexOf("\n");
   const second = message.indexOf("\n", first + 1);
   const third = message.indexOf("\n", second + 1);
   if (first < 0 || second < 0 || third < 0) return undefined;
+  // Every gateway hears every room's messages: decode only those of rooms it holds.
+  if (!wanted(message.slice(second + 1, third))) return undefined;
   const offset = Number(message.slice(0, first));
   if (!Number.isSafeInteger(offset) || offset < 1) return undefined;
   try {

@@ -2,6 +2,8 @@ import type { FeedMessage } from "./feed-message.js";
 
 /** What a gateway does with the feed. */
 export interface FeedListener {
+  /** Whether a message for this room would be used: the others are not even decoded. */
+  follows(room: string): boolean;
   hear(message: FeedMessage): void;
   /** The feed may have dropped messages (its link was down): check every room against history. */
   resync(): void;

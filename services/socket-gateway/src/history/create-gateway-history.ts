@@ -54,6 +54,6 @@ export function createGatewayHistory(io: Server, options: GatewayHistoryOptions)
   });
   return {
     subscribeRoom,
-    listener: { hear: sequencers.hear, resync: sequencers.resync },
+    listener: { follows: sequencers.follows, hear: sequencers.hear, resync: sequencers.resync },
   };
 }

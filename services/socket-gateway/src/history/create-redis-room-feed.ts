@@ -21,9 +21,8 @@ export function createRedisRoomFeed({ sub, prefix, logger }: RedisRoomFeedDeps):
     listen(listener) {
       sub.on("message", (from: string, message: string) => {
         if (from !== channel) return;
-        const parsed = parseFeedMessage(message);
+        const parsed = parseFeedMessage(message, listener.follows);
         if (parsed) listener.hear(parsed);
-        else logger.warn({ channel }, "ignored a malformed history announcement");
       });
       sub.on("ready", () => {
         sub.ping().then(

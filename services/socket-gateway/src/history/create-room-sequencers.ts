@@ -24,6 +24,8 @@ export interface RoomSequencers {
   position(room: string): RoomPosition | undefined;
   /** Stops following a room (its last local subscriber left). */
   close(room: string): void;
+  /** Whether messages for the room are used (it is open, or held): the feed skips the others. */
+  follows(room: string): boolean;
   /** A message from the feed, in any order, any number of times. */
   hear(message: FeedMessage): void;
   /** Brings an open room's deliveries up to `target`, for a client that already saw that far. */
@@ -175,6 +177,7 @@ export function createRoomSequencers(deps: RoomSequencersDeps): RoomSequencers {
       const state = rooms.get(room);
       return state?.ready ? { offset: state.last, epoch: state.epoch } : undefined;
     },
+    follows: (room) => rooms.has(room) || isHeld(room),
     close(room) {
       const state = rooms.get(room);
       rooms.delete(room);
