@@ -45,13 +45,21 @@ export function createGatewayHistory(io: Server, options: GatewayHistoryOptions)
   });
   // A room this gateway no longer holds is no longer followed.
   io.of("/").adapter.on("delete-room", (room: string) => sequencers.close(room));
-  const subscribeRoom = createRoomSubscriber({
+  const joinRoom = createRoomSubscriber({
     sequencers,
     history,
     maxRecoveryMessages,
     onRecovered: (messages) => observer?.recovery("recovered", messages),
     onRecoveryFailed: (reason) => observer?.recovery(reason, 0),
   });
+  // A subscriber that left before it was joined leaves the room followed by nobody: forget it.
+  const subscribeRoom: RoomSubscriber = async (socket, room, since) => {
+    try {
+      return await joinRoom(socket, room, since);
+    } finally {
+      if (!io.of("/").adapter.rooms.has(room)) sequencers.close(room);
+    }
+  };
   return {
     subscribeRoom,
     listener: { follows: sequencers.follows, hear: sequencers.hear, resync: sequencers.resync },
