@@ -27,6 +27,8 @@ const types: Record<keyof typeof METRIC, MetricType> = {
   gapFills: "counter",
   messagesGapFilled: "counter",
   messagesGapLost: "counter",
+  historyRooms: "gauge",
+  historyMessages: "gauge",
 };
 
 export const applicationMetrics: Record<string, MetricType> = Object.fromEntries(

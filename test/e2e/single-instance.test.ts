@@ -51,6 +51,9 @@ describe("single instance (root npm start, no Redis)", () => {
     expect(response.status).toBe(202);
     const { id, offsets } = (await response.json()) as { id: string; offsets: Record<string, number> };
     expect(offsets).toEqual({ "orders:42": 1 });
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toMatch(/^socket_server_history_messages(\{[^}]*\})? 1$/m);
+    expect(metrics).toMatch(/^socket_server_history_rooms(\{[^}]*\})? 1$/m);
 
     await waitUntil(() => alice!.received.length === 1 && bob!.received.length === 1, { what: "both deliveries" });
     for (const client of [alice!, bob!]) {

@@ -68,7 +68,7 @@ const socketServer = createSocketServer({
     history: topology.history.store,
     historySize: config.HISTORY_SIZE,
     maxRecoveryMessages: config.RECOVERY_MAX_MESSAGES,
-    observer: registerHistoryMetrics(registry),
+    observer: registerHistoryMetrics(registry, topology.history.stats),
   },
 });
 registerSocketGauges(registry, socketServer.io);

@@ -24,7 +24,12 @@ const SWEEP_INTERVAL_MS = 60_000;
  * Redis one (expiry after the latest message, positions that outlive entries, idempotency),
  * lost with the process, which a new epoch per room then tells reconnecting clients.
  */
-export function createMemoryHistory({ settings, onAppend, now = Date.now }: MemoryHistoryDeps): RoomHistory {
+export interface MemoryHistory extends RoomHistory {
+  /** What the process holds, for the history size metrics. */
+  stats(): { rooms: number; messages: number };
+}
+
+export function createMemoryHistory({ settings, onAppend, now = Date.now }: MemoryHistoryDeps): MemoryHistory {
   const rooms = new Map<string, RoomLog>();
   const idempotency = new Map<string, { offset: number; expiresAt: number }>();
   const ttlMs = settings.ttlSeconds * 1000;
@@ -51,6 +56,12 @@ export function createMemoryHistory({ settings, onAppend, now = Date.now }: Memo
   }
 
   return {
+    // At scrape time, expired entries included until read or swept: a count, not a walk per append.
+    stats() {
+      let messages = 0;
+      for (const log of rooms.values()) messages += log.entries.length;
+      return { rooms: rooms.size, messages };
+    },
     async append({ room, entry, idempotencyKey }) {
       const at = now();
       sweep(at);

@@ -18,6 +18,8 @@ export const METRIC = {
   gapFills: "socket_server_gap_fills_total",
   messagesGapFilled: "socket_server_messages_gap_filled_total",
   messagesGapLost: "socket_server_messages_gap_lost_total",
+  historyRooms: "socket_server_history_rooms",
+  historyMessages: "socket_server_history_messages",
 } as const;
 
 /** How a subscribe with a position ended (`recoveries_total{result}`). */

@@ -35,7 +35,7 @@ export function createSingleInstanceTopology({ config, apiKeys, metrics, history
   return {
     adapter: undefined,
     redisCheck: async () => "disabled",
-    history: history && { store: history, feed },
+    history: history && { store: history, feed, stats: history.stats },
     publishApi: (io) => ({
       app: createPublishApp({
         publisher: instrumentPublisher(

@@ -15,7 +15,7 @@ export interface Topology {
   /** The publish API this process serves over its own sockets; none in a fleet, where publish-api serves it. */
   publishApi(io: Server): PublishApi | undefined;
   /** Where rooms' histories are read and announced; absent with HISTORY_SIZE=0. */
-  history: { store: RoomHistory; feed: RoomFeed } | undefined;
+  history: { store: RoomHistory; feed: RoomFeed; stats?: () => { rooms: number; messages: number } } | undefined;
 }
 
 export interface PublishApi {
