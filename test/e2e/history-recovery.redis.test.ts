@@ -166,6 +166,19 @@ describe.each(topologies)("history and recovery, %s", (_name, start) => {
     expect(offsetsOf(refused.received, room)).toEqual([41]);
   });
 
+  it("cannot replay to a socket already in the room: recovered only if nothing was missed", async () => {
+    const room = freshRoom();
+    const watcher = await client();
+    const { epoch, offset } = okAck(await watcher.subscribe(room)).positions![room]!;
+    await publishMany(room, 1, 2);
+    await waitUntil(() => watcher.received.length === 2, { what: "two deliveries" });
+    const again = (since: RoomPositionWire) => watcher.subscribe({ rooms: [room], since: { [room]: since } });
+    const latest = watcher.received.at(-1)!.meta;
+    expect(okAck(await again({ offset: latest.offset!, epoch: latest.epoch! })).recovered).toEqual({ [room]: true });
+    expect(okAck(await again({ offset, epoch })).recovered).toEqual({ [room]: false });
+    expect(watcher.received).toHaveLength(2);
+  });
+
   it("delivers a retried publish with the same idempotencyKey once, answering it the same", async () => {
     const room = freshRoom();
     const watcher = await client();

@@ -81,8 +81,7 @@ export function createSubscriptionHandlers({ maxRooms, subscribeRoom }: Subscrip
       await Promise.all(
         request.rooms.map(async (room) => {
           const since = request.since?.[room];
-          // Already in the room: it has been receiving live, so there is nothing to replay.
-          const joined = await join(socket, room, socket.rooms.has(room) ? undefined : since);
+          const joined = await join(socket, room, since);
           positions[room] = joined.position;
           if (since) recovered[room] = joined.recovered ?? true;
         }),

@@ -23,7 +23,7 @@ export const METRIC = {
 } as const;
 
 /** How a subscribe with a position ended (`recoveries_total{result}`). */
-export const RECOVERY_RESULTS = ["recovered", "epoch_changed", "not_in_history", "too_many_messages"] as const;
+export const RECOVERY_RESULTS = ["recovered", "epoch_changed", "not_in_history", "too_many_messages", "already_joined"] as const;
 
 /** The closed set of error kinds; never a room, user or socket id. */
 export const ERROR_KINDS = ["publish_unavailable", "internal", "job_failed", "connection_refused", "redis"] as const;

@@ -6,11 +6,16 @@ import type { RoomSequencers } from "./create-room-sequencers.js";
 export interface JoiningSocket {
   id: string;
   readonly connected: boolean;
+  readonly rooms: ReadonlySet<string>;
   join(room: string): unknown;
   emit(event: string, data: unknown, meta: DeliveryMeta): unknown;
 }
 
-export type RecoveryFailure = "epoch_changed" | "not_in_history" | "too_many_messages";
+/**
+ * `already_joined`: the socket was in the room before it asked (the server joins `user:<sub>` at
+ * connect), so what it missed before that cannot be replayed without repeating what it got since.
+ */
+export type RecoveryFailure = "epoch_changed" | "not_in_history" | "too_many_messages" | "already_joined";
 
 export interface RoomSubscription {
   position: RoomPosition;
@@ -54,6 +59,14 @@ export function createRoomSubscriber(deps: RoomSubscriberDeps): RoomSubscriber {
   async function subscribe(socket: JoiningSocket, room: string, since?: RoomPosition): Promise<RoomSubscription> {
     const opened = await sequencers.open(room);
     if (!since) return { position: await joinAtCurrent(socket, room) };
+    if (socket.rooms.has(room)) {
+      const current = sequencers.position(room) ?? opened;
+      // Receiving live all along, from an unknown point: only "nothing was missed" can be promised.
+      const missedNothing = since.epoch === current.epoch && since.offset >= current.offset;
+      if (missedNothing) onRecovered(0);
+      else onRecoveryFailed("already_joined");
+      return { position: current, recovered: missedNothing };
+    }
 
     // A fresh room's first position has no epoch: any epoch that began after it counts from 0.
     const epoch = since.epoch === "" && since.offset === 0 ? opened.epoch : since.epoch;
