@@ -22,6 +22,7 @@ const types: Record<keyof typeof METRIC, MetricType> = {
   jobs: "counter",
   redisUp: "gauge",
   clientsDisconnected: "counter",
+  connectionsRefused: "counter",
   recoveries: "counter",
   messagesRecovered: "counter",
   gapFills: "counter",

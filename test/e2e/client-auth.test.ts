@@ -1,3 +1,4 @@
+import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readMetric } from "../support/gateway-metrics.js";
 import { startService, type ServiceProcess } from "../support/service-process.js";
@@ -98,6 +99,39 @@ describe("client tokens, HS256 with issuer and audience checks", () => {
     const allowed = await connectClient(gateway.url, { token, extraHeaders: { origin: "https://app.example" } });
     clients.push(allowed);
     expect(allowed.socket.connected).toBe(true);
+  });
+
+  it("checks the origin of every request of a session: an upgrade from another origin is refused", async () => {
+    // A polling handshake without Origin (allowed: not a browser page), then its upgrade from a page elsewhere.
+    const handshake = await fetch(`${gateway.url}/socket.io/?EIO=4&transport=polling`);
+    expect(handshake.status).toBe(200);
+    const { sid } = JSON.parse((await handshake.text()).slice(1)) as { sid: string };
+    const upgrade = (origin: string) =>
+      new Promise<number>((resolve) => {
+        const ws = new WebSocket(`${gateway.url.replace("http", "ws")}/socket.io/?EIO=4&transport=websocket&sid=${sid}`, { origin });
+        ws.on("unexpected-response", (_request, response) => resolve(response.statusCode ?? 0));
+        ws.on("open", () => {
+          ws.close();
+          resolve(101);
+        });
+        ws.on("error", () => {});
+      });
+    expect(await upgrade("http://evil.example")).toBe(400);
+    // Its polling requests from another origin are refused too, saying why.
+    const poll = await fetch(`${gateway.url}/socket.io/?EIO=4&transport=polling&sid=${sid}`, { headers: { origin: "http://evil.example" } });
+    expect(poll.status).toBe(403);
+    expect(await poll.json()).toMatchObject({ error: { code: "origin_not_allowed" } });
+    expect(await upgrade("https://app.example")).toBe(101);
+  });
+
+  it("lets a same-origin client connect (its Origin names the host it was sent to), and counts origin refusals", async () => {
+    const sameOrigin = await connectClient(gateway.url, { token: await mintToken(good), extraHeaders: { origin: gateway.url } });
+    clients.push(sameOrigin);
+    expect(sameOrigin.socket.connected).toBe(true);
+    const series = 'socket_server_connections_refused_total{reason="origin_not_allowed"';
+    const before = (await readMetric(gateway.url, series)) ?? 0;
+    await expect(connectClient(gateway.url, { extraHeaders: { origin: "https://evil.example" } })).rejects.toThrow();
+    expect(await readMetric(gateway.url, series)).toBe(before + 1);
   });
 });
 

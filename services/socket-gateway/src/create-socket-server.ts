@@ -7,7 +7,7 @@ import { userRoom } from "./client-identity.js";
 import type { ClientAuthenticator } from "./create-client-authenticator.js";
 import { createConnectionRateLimiter } from "./create-connection-rate-limiter.js";
 import { createHandshakeGuard, type Admission, type RefusalCode } from "./create-handshake-guard.js";
-import { createOriginCheck } from "./create-origin-check.js";
+import { createOriginGuard, createOriginPolicy } from "./create-origin-check.js";
 import { createSlowConsumerGuard } from "./create-slow-consumer-guard.js";
 import type { TokenVerifier } from "./create-token-verifier.js";
 import { compactClientListenerTables, type ClientEmitters } from "./socket-io-internals/compact-listener-tables.js";
@@ -41,6 +41,8 @@ export interface ClientPolicy {
   tokenClock?: { now?: () => number; tickMs?: number };
 }
 
+export type ConnectionRefusal = RefusalCode | "origin_not_allowed";
+
 export type CutReason = "slow_consumer" | "event_flood" | "token_expired" | "protocol_violation";
 
 export interface SocketServerDeps {
@@ -50,7 +52,8 @@ export interface SocketServerDeps {
   draining: () => boolean;
   clients: ClientPolicy;
   adapter?: ServerOptions["adapter"];
-  onRefused?: (code: RefusalCode) => void;
+  /** Every refused connection, by reason (a handshake refusal, or an origin not allowed). */
+  onRefused?: (code: ConnectionRefusal) => void;
   onCut?: (reason: CutReason) => void;
   /** Called once each broadcast has been written to this gateway's sockets (for metrics). */
   onBroadcast?: BroadcastObserver;
@@ -93,7 +96,6 @@ export function createSocketServer(deps: SocketServerDeps): GatewaySocketServer 
     maxHttpBufferSize: MAX_CLIENT_MESSAGE_BYTES,
     // An engine.io connection that has not completed a handshake after this is closed (default 45 s).
     connectTimeout: 10_000,
-    allowRequest: createOriginCheck(clients.corsOrigins),
     ...(clients.corsOrigins.length > 0 ? { cors: { origin: any ? "*" : [...clients.corsOrigins] } } : {}),
     ...(adapter ? { adapter } : {}),
   });
@@ -195,6 +197,7 @@ export function createSocketServer(deps: SocketServerDeps): GatewaySocketServer 
 
   function attach(httpServer: HttpServer) {
     io.attach(httpServer);
+    io.engine.use(createOriginGuard(createOriginPolicy(clients.corsOrigins), () => onRefused("origin_not_allowed")));
     releaseUpgradeRequests(io.engine as unknown as MiddlewareRunningEngine);
     io.engine.on("connection", (raw: EngineConnection) => {
       // Counted per engine.io connection, so connections that never complete a handshake count too.

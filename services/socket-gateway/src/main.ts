@@ -8,6 +8,7 @@ import { createShutdown, guardProcess } from "@socket-server/shared/shutdown";
 import { GatewayConfigSchema } from "./config.js";
 import { createClientAuthenticator } from "./create-client-authenticator.js";
 import { createGatewayApp } from "./create-gateway-app.js";
+import { createRefusalLog } from "./create-refusal-log.js";
 import { createSocketServer } from "./create-socket-server.js";
 import { resolvePublishKeys } from "./dev-mode.js";
 import { createRedisRoomFeed } from "./history/create-redis-room-feed.js";
@@ -44,6 +45,7 @@ if (config.REDIS_ENABLED) {
 }
 
 const gatewayMetrics = registerGatewayMetrics(registry);
+const logRefusal = createRefusalLog(logger);
 const access = resolveClientAccess(config, logger);
 const socketServer = createSocketServer({
   logger,
@@ -61,7 +63,11 @@ const socketServer = createSocketServer({
     expiryGraceMs: config.JWT_EXPIRY_GRACE_MS,
   },
   adapter: topology.adapter,
-  onRefused: () => metrics.countError("connection_refused"),
+  onRefused: (reason) => {
+    metrics.countError("connection_refused");
+    gatewayMetrics.countRefusal(reason);
+    logRefusal(reason);
+  },
   onCut: gatewayMetrics.countCut,
   onBroadcast: gatewayMetrics.observeBroadcast,
   history: topology.history && {

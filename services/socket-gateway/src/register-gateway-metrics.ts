@@ -1,12 +1,13 @@
 import { Counter, Histogram, type Registry } from "prom-client";
-import { LATENCY_BUCKETS_SECONDS, METRIC } from "@socket-server/shared/metrics";
-import type { CutReason } from "./create-socket-server.js";
+import { LATENCY_BUCKETS_SECONDS, METRIC, REFUSAL_REASONS } from "@socket-server/shared/metrics";
+import type { ConnectionRefusal, CutReason } from "./create-socket-server.js";
 import type { BroadcastObserver } from "./socket-io-internals/broadcast-path.js";
 
 const CUT_REASONS: readonly CutReason[] = ["slow_consumer", "event_flood", "token_expired", "protocol_violation"];
 
 export interface GatewayMetrics {
   countCut: (reason: CutReason) => void;
+  countRefusal: (reason: ConnectionRefusal) => void;
   observeBroadcast: BroadcastObserver;
 }
 
@@ -22,6 +23,13 @@ export function registerGatewayMetrics(registry: Registry, now: () => number = D
     registers: [registry],
   });
   for (const reason of CUT_REASONS) cuts.inc({ reason }, 0);
+  const refusals = new Counter({
+    name: METRIC.connectionsRefused,
+    help: "Connections refused, by reason (handshake refusals and origins not allowed)",
+    labelNames: ["reason"],
+    registers: [registry],
+  });
+  for (const reason of REFUSAL_REASONS) refusals.inc({ reason }, 0);
   const delivered = new Counter({
     name: METRIC.messagesDelivered,
     help: "Message copies written to sockets",
@@ -35,6 +43,7 @@ export function registerGatewayMetrics(registry: Registry, now: () => number = D
   });
   return {
     countCut: (reason) => cuts.inc({ reason }),
+    countRefusal: (reason) => refusals.inc({ reason }),
     // Fed by the socket server's one broadcast observer (createSocketServer's `onBroadcast`).
     observeBroadcast: (recipients, meta) => {
       delivered.inc(recipients);

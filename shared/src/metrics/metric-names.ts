@@ -13,6 +13,7 @@ export const METRIC = {
   jobs: "socket_server_jobs_total",
   redisUp: "socket_server_redis_up",
   clientsDisconnected: "socket_server_clients_disconnected_total",
+  connectionsRefused: "socket_server_connections_refused_total",
   recoveries: "socket_server_recoveries_total",
   messagesRecovered: "socket_server_messages_recovered_total",
   gapFills: "socket_server_gap_fills_total",
@@ -21,6 +22,9 @@ export const METRIC = {
   historyRooms: "socket_server_history_rooms",
   historyMessages: "socket_server_history_messages",
 } as const;
+
+/** Why a connection was refused (`connections_refused_total{reason}`). */
+export const REFUSAL_REASONS = ["unauthorized", "rate_limited", "server_full", "server_draining", "origin_not_allowed"] as const;
 
 /** How a subscribe with a position ended (`recoveries_total{result}`). */
 export const RECOVERY_RESULTS = ["recovered", "epoch_changed", "not_in_history", "too_many_messages", "already_joined"] as const;
