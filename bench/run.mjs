@@ -9,13 +9,14 @@ import { runBigRoomFanout } from "./scenarios/big-room-fanout.mjs";
 import { connectAndMeasureIdle } from "./scenarios/idle-capacity.mjs";
 import { runPublishApiAlone } from "./scenarios/publish-api-alone.mjs";
 import { runQueuePath } from "./scenarios/queue-path.mjs";
+import { runRecovery } from "./scenarios/recovery.mjs";
 import { runSaturation } from "./scenarios/saturation.mjs";
 import { runSmallRooms } from "./scenarios/small-rooms.mjs";
 
 /**
  * `npm run bench` (quick) or `npm run bench -- --full`. Each server under comparison gets the
  * same connected clients in turn; scenarios that need Redis start their own processes.
- * Options: --targets=floor,stock,gateway,stock-redis,gateway-redis --scenarios=fanout,idle,publish-api,small-rooms,saturation,queue
+ * Options: --targets=floor,stock,gateway,stock-redis,gateway-redis --scenarios=fanout,idle,publish-api,small-rooms,saturation,queue,recovery
  * --profile[=dir] (every node process writes a .cpuprofile)
  * --connections=N --client-procs=N --deadline-s=N
  */
@@ -73,6 +74,15 @@ if (wants("queue")) {
   } catch (error) {
     results.queuePath = { error: error.stack };
     log(`queue path failed: ${error.message}`);
+  }
+}
+
+if (wants("recovery")) {
+  try {
+    results.recovery = await runRecovery({ config, log });
+  } catch (error) {
+    results.recovery = { error: error.stack };
+    log(`recovery failed: ${error.message}`);
   }
 }
 

@@ -17,7 +17,9 @@ const MODES = {
     smallRooms: { rooms: 1_000, rates: [500, 1_000, 2_000, 4_000], stepMs: 3_000, repeats: 2 },
     saturation: { rates: [4, 8, 16], stepMs: 4_000, repeats: 2 },
     queue: { connections: 2_000, rates: [250, 500, 1_000, 2_000], stepMs: 3_000, repeats: 2 },
-    scenarios: ["fanout", "idle", "publish-api", "small-rooms"],
+    // 1,000 socket.io-clients, two rooms each over 100 rooms, 100 publishes/s; one gateway kill.
+    recovery: { clients: 1_000, rooms: 100, rate: 100, processes: 4, warmMs: 4_000, afterMs: 2_000, timeoutMs: 30_000, repeats: 1 },
+    scenarios: ["fanout", "idle", "publish-api", "small-rooms", "recovery"],
   },
   full: {
     connections: 10_000,
@@ -30,7 +32,8 @@ const MODES = {
     smallRooms: { rooms: 1_000, rates: [500, 1_000, 2_000, 4_000, 6_000, 8_000, 12_000], stepMs: 8_000, repeats: 3 },
     saturation: { rates: [4, 8, 12, 16, 24, 32], stepMs: 8_000, repeats: 3 },
     queue: { connections: 2_000, rates: [250, 500, 1_000, 2_000, 3_000, 5_000, 7_000], stepMs: 8_000, repeats: 3 },
-    scenarios: ["fanout", "idle", "publish-api", "small-rooms", "saturation", "queue"],
+    recovery: { clients: 1_000, rooms: 100, rate: 100, processes: 4, warmMs: 4_000, afterMs: 2_000, timeoutMs: 30_000, repeats: 3 },
+    scenarios: ["fanout", "idle", "publish-api", "small-rooms", "saturation", "queue", "recovery"],
   },
 };
 

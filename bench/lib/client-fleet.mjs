@@ -8,10 +8,10 @@ const CLIENT_SCRIPT = fileURLToPath(new URL("./load-client-process.mjs", import.
  * The load clients: several processes on the client core, because one process may hold at most
  * about 19,900 sockets (20,000 fds) and a smaller share keeps each event loop responsive.
  */
-export async function startFleet({ processes }) {
+export async function startFleet({ processes, script = CLIENT_SCRIPT }) {
   const members = [];
   for (let i = 0; i < processes; i++) {
-    const child = spawnPinned(CLIENT_CORE, process.execPath, [...profileArgs(), CLIENT_SCRIPT], { stdio: ["ignore", "pipe", "pipe", "ipc"] });
+    const child = spawnPinned(CLIENT_CORE, process.execPath, [...profileArgs(), script], { stdio: ["ignore", "pipe", "pipe", "ipc"] });
     const pending = new Map();
     let nextId = 0;
     child.on("message", ({ id, result, error }) => {
@@ -35,6 +35,8 @@ export async function startFleet({ processes }) {
 
   return {
     pids: members.map((member) => member.child.pid),
+    /** A command to every process (`argsFor(i)` its arguments), for scripts other than the load client's. */
+    all,
     /** Spreads `total` connections over the processes; the cohort lives in the first one. */
     async connect({ server, total, cohort, smallRooms, addresses = 8, concurrency = 100 }) {
       const share = Math.ceil(total / members.length);

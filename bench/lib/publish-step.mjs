@@ -17,7 +17,7 @@ selfLoopDelay.enable();
  * every answer is in (bounded). Accepted per second is counted up to the last answer, so an
  * overloaded server shows its real capacity rather than the offered rate.
  */
-export async function runPublishStep({ server, path, rate, count, bodyFor, clientPids = [] }) {
+export async function runPublishStep({ server, path, rate, count, bodyFor, clientPids = [], redisPid = null }) {
   const publisher = await createPipelinedPublisher({ port: server.port, path, token: PUBLISH_KEY, connections: 16 });
   let accepted = 0;
   let lastAnswerAt = 0;
@@ -28,6 +28,7 @@ export async function runPublishStep({ server, path, rate, count, bodyFor, clien
   selfLoopDelay.reset();
   const serverCpu0 = cpuMicros(server.pid);
   const clientCpu0 = clientPids.reduce((sum, pid) => sum + cpuMicros(pid), 0);
+  const redisCpu0 = redisPid === null ? 0 : cpuMicros(redisPid);
   const selfCpu0 = process.cpuUsage();
   const t0 = nowMs();
   const serverCore = startCoreLoad(SERVER_CORE, [server.pid]);
@@ -39,6 +40,8 @@ export async function runPublishStep({ server, path, rate, count, bodyFor, clien
   const serverCoreLoad = serverCore();
   const clientCoreLoad = clientCore();
   const serverCpu = cpuMicros(server.pid) - serverCpu0;
+  // Redis is on the client core and counts there too; apart, it is what each publish costs Redis.
+  const redisCpu = redisPid === null ? null : cpuMicros(redisPid) - redisCpu0;
   const selfCpu = process.cpuUsage(selfCpu0);
   const clientCpu = clientPids.reduce((sum, pid) => sum + cpuMicros(pid), 0) - clientCpu0 + selfCpu.user + selfCpu.system;
   const stats = publisher.stats();
@@ -60,6 +63,9 @@ export async function runPublishStep({ server, path, rate, count, bodyFor, clien
     httpLatency: summarize(stats.latency),
     serverCpuPct: (serverCpu / 1000 / wallMs) * 100,
     serverCpuUsPerRequest: stats.answered ? serverCpu / stats.answered : null,
+    serverCpuUsPerAccepted: accepted ? serverCpu / accepted : null,
+    redisCpuPct: redisCpu === null ? null : (redisCpu / 1000 / wallMs) * 100,
+    redisCpuUsPerAccepted: redisCpu !== null && accepted ? redisCpu / accepted : null,
     clientCpuPct,
     serverCoreOthersPct: serverCoreLoad.othersPct,
     loopDelayP99Ms,

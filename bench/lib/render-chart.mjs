@@ -28,7 +28,7 @@ export async function renderChart({ targets, startedAt, publishApi, queuePath })
     for (const [server, value] of pairs) if (value) throughput.push({ server, measure, value: Math.round(value) });
   };
   if (publishApi?.steps) {
-    against("publish API, accepted/s (all 202)", [["bare publish route", publishApi.floor?.maxAcceptedPerSecond], ["publish-api", publishApi.maxAcceptedPerSecond]]);
+    against("publish API, accepted/s (all 202)", [["bare publish route", publishApi.floor?.maxAcceptedPerSecond], ["publish-api, history off", publishApi.historyOff?.maxAcceptedPerSecond], [publishApi.historyOff ? "publish-api, history on" : "publish-api", publishApi.maxAcceptedPerSecond]]);
   }
   if (queuePath?.steps) against("queue path, jobs/s at the knee", [[queuePath.baseline?.label, queuePath.baseline?.kneeRate], [queuePath.label, queuePath.kneeRate]]);
   const color = { field: "server", type: "nominal", legend: { orient: "bottom", labelLimit: 300 } };

@@ -11,7 +11,7 @@ const ratio = (value, base) => (value && base ? `${(value / base).toFixed(2)}×`
 // Reasons repeat across runs with different numbers; keep each kind once.
 const summarizeReasons = (runs) => [...new Set(runs.flatMap((r) => r.reasons.map((reason) => reason.replace(/[\d.]+/g, "N"))))].join("; ");
 // The Redis topologies are compared with stock Socket.IO's Redis topology, the others with stock.
-const stockFor = (targets, name) => (name.endsWith("-redis") ? targets["stock-redis"] : targets.stock);
+const stockFor = (targets, name) => (name.includes("-redis") ? targets["stock-redis"] : targets.stock);
 const validity = (entry) => (entry?.valid ? "valid" : `**invalid**: ${(entry?.reasons ?? ["not run"]).join("; ")}`);
 
 export function renderMarkdown(results, chartFile) {
@@ -57,6 +57,23 @@ export function renderMarkdown(results, chartFile) {
       }
     }
     lines.push("");
+    // Issue 13: the same gateway with history off, where the run has it.
+    const pairs = [["gateway", "gateway-history-off"], ["gateway-redis", "gateway-redis-history-off"]].filter(([on, off]) => targets[on]?.fanout && targets[off]?.fanout);
+    if (pairs.length) {
+      lines.push("What history costs fan-out: CPU per delivery with history on (the default) against the same topology with `HISTORY_SIZE=0`, same run, medians over each one's valid runs (over all when none was valid).", "");
+      lines.push("| topology | payload | on (µs) | off (µs) | on / off | on vs floor | off vs floor |", "|---|---|---|---|---|---|---|");
+      for (const [on, off] of pairs) {
+        for (const size of sizes) {
+          const a = targets[on].fanout[size];
+          const b = targets[off].fanout[size];
+          if (!a || !b) continue;
+          const floorCpu = targets.floor?.fanout?.[size]?.summary.cpuUsPerDelivery.median;
+          const mark = (entry) => (entry.valid ? "" : " (invalid runs)");
+          lines.push(`| ${targets[on].label} | ${size} B | ${f(a.summary.cpuUsPerDelivery.median, 2)}${mark(a)} | ${f(b.summary.cpuUsPerDelivery.median, 2)}${mark(b)} | ${ratio(a.summary.cpuUsPerDelivery.median, b.summary.cpuUsPerDelivery.median)} | ${ratio(a.summary.cpuUsPerDelivery.median, floorCpu)} | ${ratio(b.summary.cpuUsPerDelivery.median, floorCpu)} |`);
+        }
+      }
+      lines.push("");
+    }
   }
 
   const climbTable = (title, key, unit, note) => {
@@ -77,16 +94,35 @@ export function renderMarkdown(results, chartFile) {
 
   const api = results.publishApi;
   if (api?.steps) {
-    lines.push("## 5. Publish API alone", "", `publish-api (Redis path) pinned to the server core; its private Redis and a \`redis-cli psubscribe\` listener on the client core.${api.floor ? " The floor, climbed first the same way: the same publish as a bare `node:http` route (parse, one PUBLISH, answer 202), none of publish-api's own work." : ""}`, "");
-    lines.push("| server | offered/s | accepted/s | HTTP p50 (ms) | HTTP p99 (ms) | server CPU | CPU / request (µs) | vs floor | client core | validity |", "|---|---|---|---|---|---|---|---|---|---|");
+    const intro = api.historyOff
+      ? "publish-api (Redis path) pinned to the server core, with history on (the default, `HISTORY_SIZE=100`: each publish runs the append script) and off (`HISTORY_SIZE=0`: a plain PUBLISH), each with its own private Redis and a `redis-cli psubscribe` listener on the client core (it hears both the adapter's channels and the history feed)."
+      : "publish-api (Redis path) pinned to the server core; its private Redis and a `redis-cli psubscribe` listener on the client core.";
+    const floorNote = !api.floor ? "" : api.interleaved
+      ? " The floor: the same publish as a bare `node:http` route (parse, one PUBLISH, answer 202), none of publish-api's own work. The three climb together, each step's runs taking turns, so the machine's swings fall on all alike."
+      : " The floor, climbed first the same way: the same publish as a bare `node:http` route (parse, one PUBLISH, answer 202), none of publish-api's own work.";
+    lines.push("## 5. Publish API alone", "", `${intro}${floorNote} CPU / request is over every answer; Redis CPU / publish is the private Redis's CPU (\`/proc/<pid>\`, all threads) over the step, per accepted publish.`, "");
+    lines.push("| server | offered/s | accepted/s | HTTP p50 (ms) | HTTP p99 (ms) | server CPU | CPU / request (µs) | vs floor | Redis CPU / publish (µs) | client core | validity |", "|---|---|---|---|---|---|---|---|---|---|---|");
     const floorAt = (rate) => api.floor?.steps.find((s) => s.rate === rate);
-    for (const [name, run] of [["floor (bare route)", api.floor], ["publish-api", api]]) {
+    const rowsOf = [["floor (bare route)", api.floor], ...(api.historyOff ? [["publish-api, history off", api.historyOff]] : []), [api.historyOff ? "publish-api, history on" : "publish-api", api]];
+    for (const [name, run] of rowsOf) {
       for (const s of run?.steps ?? []) {
-        const base = run === api ? floorAt(s.rate) : s;
-        lines.push(`| ${name} | ${s.rate} | ${withRange(s.acceptedPerSecond, s.spread?.acceptedPerSecond, 0)} | ${f(s.httpLatency.p50, 2)} | ${f(s.httpLatency.p99, 2)} | ${f(s.serverCpuPct, 0)}% | ${f(s.serverCpuUsPerRequest, 0)} | ${ratio(s.serverCpuUsPerRequest, base?.serverCpuUsPerRequest)} | ${f(s.clientCpuPct, 0)}% | ${validity(s)} |`);
+        const base = run === api.floor ? s : floorAt(s.rate);
+        lines.push(`| ${name} | ${s.rate} | ${withRange(s.acceptedPerSecond, s.spread?.acceptedPerSecond, 0)} | ${f(s.httpLatency.p50, 2)} | ${f(s.httpLatency.p99, 2)} | ${f(s.serverCpuPct, 0)}% | ${f(s.serverCpuUsPerRequest, 0)} | ${ratio(s.serverCpuUsPerRequest, base?.serverCpuUsPerRequest)} | ${f(s.redisCpuUsPerAccepted)} | ${f(s.clientCpuPct, 0)}% | ${validity(s)} |`);
       }
     }
-    lines.push("", `Most publishes accepted per second with every one answered 202: publish-api **${f(api.maxAcceptedPerSecond, 0)}**${api.floor ? `, the floor ${f(api.floor.maxAcceptedPerSecond, 0)} (publish-api ${ratio(api.maxAcceptedPerSecond, api.floor.maxAcceptedPerSecond)} of it)` : ""}.`, "");
+    const offMax = api.historyOff ? `, history off ${f(api.historyOff.maxAcceptedPerSecond, 0)}` : "";
+    lines.push("", `Most publishes accepted per second with every one answered 202: publish-api${api.historyOff ? " with history" : ""} **${f(api.maxAcceptedPerSecond, 0)}**${offMax}${api.floor ? `, the floor ${f(api.floor.maxAcceptedPerSecond, 0)} (publish-api ${ratio(api.maxAcceptedPerSecond, api.floor.maxAcceptedPerSecond)} of it)` : ""}.`, "");
+    if (api.history?.rows.length) {
+      lines.push("### What history costs a publish", "", `Per accepted publish, median over each step's valid runs [min–max]: publish-api's CPU and its Redis's CPU, history on against off. A rate is compared when both steps are valid and answered 202 to everything; the target is at most ${api.history.target}× for publish-api.`, "");
+      lines.push("| offered/s | publish-api, on (µs) | off (µs) | on / off | Redis, on (µs) | off (µs) | on / off | compared |", "|---|---|---|---|---|---|---|---|");
+      const stepOf = (run, rate) => run.steps.find((s) => s.rate === rate);
+      for (const row of api.history.rows) {
+        const on = stepOf(api, row.rate);
+        const off = stepOf(api.historyOff, row.rate);
+        lines.push(`| ${row.rate} | ${spread(on?.spread?.serverCpuUsPerAccepted, 0)} | ${spread(off?.spread?.serverCpuUsPerAccepted, 0)} | ${row.apiRatio === null ? "–" : `${row.apiRatio.toFixed(2)}×`} | ${spread(on?.spread?.redisCpuUsPerAccepted)} | ${spread(off?.spread?.redisCpuUsPerAccepted)} | ${row.redisRatio === null ? "–" : `${row.redisRatio.toFixed(2)}×`} | ${row.comparable ? "yes" : "no"} |`);
+      }
+      lines.push("");
+    }
   } else if (api?.error) lines.push("## 5. Publish API alone", "", `failed: ${api.error.split("\n")[0]}`, "");
 
   const queue = results.queuePath;
@@ -105,12 +141,31 @@ export function renderMarkdown(results, chartFile) {
     lines.push("", `Knee: socket-server ${knee(queue)}${queue.baseline ? `; baseline ${knee(queue.baseline)}` : ""}.`, "");
   } else if (queue?.error) lines.push("## 6. Queue path", "", `failed: ${queue.error.split("\n")[0]}`, "");
 
+  const recovery = results.recovery;
+  if (recovery?.runs) {
+    const c = recovery.config;
+    lines.push("## 7. Recovery after a gateway kill", "", `Two gateways in Redis mode and publish-api on the server core, a private Redis on the client core. ${c.clients} plain socket.io-clients (${c.processes} processes on the client core, from 127.0.0.2 and up) subscribe to two rooms each, of ${c.rooms}, on gateway A, while publish-api takes ${c.rate} publishes/s round-robin over the rooms. Gateway A is SIGKILLed; every client at once (no backoff) connects to gateway B and subscribes with \`{ rooms, since }\`, its rooms' last positions. Time: from the kill to each client's ack with \`recovered: true\` for both rooms (the replay arrives before it). Missed and duplicated: every delivery checked against the client's last offset of the room, up to each room's final offset. Redis commands per recovery: \`INFO commandstats\` from the kill until all were recovered, less the publish path's commands (the append script's) and the background rate measured before the kill, per recovered client.`, "");
+    lines.push("| run | recovered | all recovered after (ms) | kill → recovered ack p50 / p99 / max (ms) | kill → disconnect noticed, p50 / max (ms) | kill → connected to B, p50 / max (ms) | subscribe with since → ack, p50 / p99 (ms) | missed | duplicated | Redis commands / recovery | recovery commands | Redis CPU / recovery (µs) | gateway B CPU / recovery (µs) | client core, loop delay p99 | validity |", "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    recovery.runs.forEach((run, i) => {
+      const t = run.timeToRecoveredMs;
+      const commands = Object.entries(run.redis.recoveryCommands).map(([name, calls]) => `${name} ${calls}`).join(", ") || "none";
+      const d = run.timeToDisconnectNoticedMs;
+      const c2 = run.timeToReconnectedMs ?? {};
+      const sub = run.subscribeWithSinceMs ?? {};
+      lines.push(`| ${i + 1} | ${run.recovered} / ${run.clients} | ${f(run.allRecoveredMs, 0)} | ${f(t.p50, 0)} / ${f(t.p99, 0)} / ${f(t.max, 0)} | ${f(d.p50, 0)} / ${f(d.max, 0)} | ${f(c2.p50, 0)} / ${f(c2.max, 0)} | ${f(sub.p50, 0)} / ${f(sub.p99, 0)} | ${run.missed} | ${run.duplicates} | ${f(run.redis.commandsPerRecovery, 2)} | ${commands} | ${f(run.redis.cpuUsPerRecovery, 0)} | ${f(run.gatewayBCpuUsPerRecovery, 0)} | ${f(run.clientCorePct, 0)}%, ${f(run.clientLoopDelayP99Ms, 0)} ms${run.clientBound ? " (client-bound)" : ""} | ${validity(run)} |`);
+    });
+    if (recovery.runs.some((run) => run.clientBound)) {
+      lines.push("", `Client-bound: over the recovery the client core was over 80% busy or a client process's event-loop delay p99 passed 20 ms (${c.clients} socket.io-client handshakes at once, on one core shared with Redis and the publisher), so part of each time is the clients' own: the times are upper bounds on the server's.`);
+    }
+    lines.push("");
+  } else if (recovery?.error) lines.push("## 7. Recovery after a gateway kill", "", `failed: ${recovery.error.split("\n")[0]}`, "");
+
   lines.push(...renderTargets(results));
   return `${lines.join("\n")}\n`;
 }
 
 /** The issue's targets, each against this run's figures. */
-function renderTargets({ targets, publishApi, queuePath }) {
+function renderTargets({ targets, publishApi, queuePath, recovery }) {
   const rows = [];
   const gw = targets.gateway;
   if (gw?.idle) {
@@ -126,6 +181,9 @@ function renderTargets({ targets, publishApi, queuePath }) {
     const trusted = gw.fanout[size].valid && targets.floor?.fanout?.[size]?.valid;
     if (mine && floor) {
       rows.push([`fan-out ${size} B: CPU per delivery ≤ 1.5× floor`, `${(mine / floor).toFixed(2)}×${trusted ? "" : " (from invalid runs)"}`, trusted ? mine / floor <= 1.5 : null]);
+      // Issue 13: with history (the single instance delivers through its memory history), no
+      // worse than before it: 1.28× at 100 B in results/2026-12-01T18-31-08.md.
+      rows.push([`issue 13: fan-out ${size} B with history ≤ 1.28× floor (before history: 1.28× at 100 B)`, `${(mine / floor).toFixed(2)}×${trusted ? "" : " (from invalid runs)"}`, trusted ? Number((mine / floor).toFixed(2)) <= 1.28 : null]);
     }
   }
   if (gw?.smallRooms) {
@@ -135,6 +193,12 @@ function renderTargets({ targets, publishApi, queuePath }) {
   if (publishApi?.steps) {
     const floor = publishApi.floor?.maxAcceptedPerSecond;
     rows.push(["publish API ≥ 15,000 accepted/s on one core", `${f(publishApi.maxAcceptedPerSecond, 0)}/s${floor ? ` (the bare route's floor: ${f(floor, 0)}/s)` : ""}`, publishApi.maxAcceptedPerSecond >= 15_000]);
+    const history = publishApi.history;
+    if (history?.rows.length) {
+      const compared = history.rows.filter((row) => row.comparable && row.apiRatio !== null);
+      const shown = compared.length ? compared.map((row) => `${row.apiRatio.toFixed(2)}× at ${row.rate}/s`).join(", ") : "no rate comparable";
+      rows.push([`issue 13: publish-api CPU per publish, history on ≤ ${history.target}× off`, shown, history.met]);
+    }
   }
   if (queuePath?.steps) {
     const kneeOf = (run) => (run.kneeRate === null ? "below the lowest step" : `${run.reached ? "" : "≥ "}${run.kneeRate}/s`);
@@ -142,6 +206,10 @@ function renderTargets({ targets, publishApi, queuePath }) {
     const half = queuePath.halfKnee;
     rows.push(["queue path p99 ≤ 20 ms at half the knee (from intended send, so including HTTP)", half ? `${f(half.latency.p99, 1)} ms at ${half.rate}/s` : "–", !!half && half.latency.p99 <= 20]);
   }
+  for (const [i, run] of (recovery?.runs ?? []).entries()) {
+    const name = recovery.runs.length > 1 ? ` (run ${i + 1})` : "";
+    rows.push([`issue 13: after a gateway kill, every client recovered, 0 missed, 0 duplicated${name}`, `${run.recovered} / ${run.clients} recovered, ${run.missed} missed, ${run.duplicates} duplicated; all in ${f(run.allRecoveredMs, 0)} ms, ${f(run.redis.commandsPerRecovery, 2)} Redis commands per recovery`, run.recovered === run.clients && run.missed === 0 && run.duplicates === 0]);
+  }
   if (!rows.length) return [];
-  return ["## Targets (issue 5)", "", "| target | this run | met |", "|---|---|---|", ...rows.map(([t, v, ok]) => `| ${t} | ${v} | ${ok === null ? "not judged" : ok ? "yes" : "**no**"} |`), ""];
+  return ["## Targets (issues 5 and 13)", "", "| target | this run | met |", "|---|---|---|", ...rows.map(([t, v, ok]) => `| ${t} | ${v} | ${ok === null ? "not judged" : ok ? "yes" : "**no**"} |`), ""];
 }

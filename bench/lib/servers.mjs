@@ -18,6 +18,8 @@ const TARGETS = {
   floor: { label: "floor (raw ws)", cwd: `${ROOT}bench/baselines`, script: "floor-ws-server.mjs" },
   stock: { label: "stock Socket.IO", cwd: `${ROOT}bench/baselines`, script: "stock-socketio-server.mjs" },
   gateway: { label: "socket-server gateway", cwd: `${SERVICES_ROOT}services/socket-gateway`, script: "dist/main.js", shipped: true },
+  // The same with history off (issue 13): what history costs the delivery path, in the same run.
+  "gateway-history-off": { label: "socket-server gateway, history off", cwd: `${SERVICES_ROOT}services/socket-gateway`, script: "dist/main.js", shipped: true, env: { HISTORY_SIZE: "0" } },
   "stock-emitter": { label: "redis-emitter publish route", cwd: `${ROOT}bench/baselines`, script: "emitter-publish-server.mjs" },
   "publish-api": { label: "publish-api", cwd: `${SERVICES_ROOT}services/publish-api`, script: "dist/main.js", shipped: true },
   worker: { label: "worker", cwd: `${SERVICES_ROOT}services/worker`, script: "dist/main.js", shipped: true },
@@ -38,6 +40,8 @@ const TARGETS = {
 const REDIS_TARGETS = {
   "stock-redis": { label: "stock Socket.IO + Redis adapter, fed by redis-emitter", socket: "stock", publisher: "stock-emitter" },
   "gateway-redis": { label: "socket-server gateway (Redis) + publish-api", socket: "gateway", publisher: "publish-api" },
+  // Every process of a deployment must agree on HISTORY_SIZE: both get it.
+  "gateway-redis-history-off": { label: "socket-server gateway (Redis) + publish-api, history off", socket: "gateway", publisher: "publish-api", env: { HISTORY_SIZE: "0" } },
 };
 
 export const targetLabel = (name) => TARGETS[name]?.label ?? REDIS_TARGETS[name]?.label ?? name;
@@ -46,7 +50,7 @@ export async function startTarget(name) {
   const composite = REDIS_TARGETS[name];
   if (!composite) return startServer(name);
   const redis = await startRedis();
-  const env = { REDIS_URL: redis.url, REDIS_ENABLED: "true", REDIS_PREFIX: `bench-${process.pid}` };
+  const env = { REDIS_URL: redis.url, REDIS_ENABLED: "true", REDIS_PREFIX: `bench-${process.pid}`, ...composite.env };
   const started = [redis];
   try {
     const socket = await startServer(composite.socket, { env });
@@ -72,7 +76,7 @@ async function stopAll(processes) {
 }
 
 export async function startServer(name, { env = {}, core = SERVER_CORE, nodeArgs = [] } = {}) {
-  const { cwd, script, shipped } = TARGETS[name];
+  const { cwd, script, shipped, env: targetEnv = {} } = TARGETS[name];
   const port = await freePort();
   const child = spawnPinned(core, process.execPath, [...profileArgs(), ...nodeArgs, script], {
     cwd,
@@ -91,6 +95,7 @@ export async function startServer(name, { env = {}, core = SERVER_CORE, nodeArgs
       PUBLISH_RATE_LIMIT_PER_SECOND: "0",
       // In place of any NODE_OPTIONS the bench itself was given: the baselines keep those.
       ...(shipped ? { NODE_OPTIONS: imageNodeOptions() } : {}),
+      ...targetEnv,
       ...env,
       PORT: String(port),
       HOST: "127.0.0.1",
