@@ -166,6 +166,22 @@ describe.each(topologies)("history and recovery, %s", (_name, start) => {
     expect(offsetsOf(refused.received, room)).toEqual([41]);
   });
 
+  it("refuses a position beyond what history holds, and the room goes on for everyone", async () => {
+    const room = freshRoom();
+    const honest = await client();
+    okAck(await honest.subscribe(room));
+    await publish({ room, data: 1 });
+    await waitUntil(() => honest.received.length === 1, { what: "the first message" });
+    const { epoch } = honest.received[0]!.meta;
+    const liar = await client();
+    const ack = okAck(await liar.subscribe({ rooms: [room], since: { [room]: { offset: 1_000_000_000, epoch: epoch! } } }));
+    expect(ack.recovered).toEqual({ [room]: false });
+    expect(ack.positions).toEqual({ [room]: { offset: 1, epoch } });
+    await publish({ room, data: 2 });
+    await waitUntil(() => honest.received.length === 2 && liar.received.length === 1, { what: "the next message at both" });
+    expect(offsetsOf(honest.received, room)).toEqual([1, 2]);
+  });
+
   it("cannot replay to a socket already in the room: recovered only if nothing was missed", async () => {
     const room = freshRoom();
     const watcher = await client();

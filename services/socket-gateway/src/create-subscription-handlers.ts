@@ -77,6 +77,7 @@ export function createSubscriptionHandlers({ maxRooms, subscribeRoom }: Subscrip
     if (refused) return ack(refused);
     const positions: Record<string, RoomPositionWire> = {};
     const recovered: Record<string, boolean> = {};
+    const added = request.rooms.filter((room) => !socket.rooms.has(room));
     try {
       await Promise.all(
         request.rooms.map(async (room) => {
@@ -87,6 +88,8 @@ export function createSubscriptionHandlers({ maxRooms, subscribeRoom }: Subscrip
         }),
       );
     } catch {
+      // All or nothing: rooms this request joined before another failed are left again.
+      for (const room of added) void socket.leave(room);
       return ack(failure("unavailable", "room history is out of reach right now; retry"));
     }
     ack({ ok: true, rooms: request.rooms, positions, ...(request.since ? { recovered } : {}) });

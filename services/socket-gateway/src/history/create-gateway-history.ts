@@ -3,6 +3,8 @@ import type { FeedListener, RoomHistory } from "@socket-server/shared/history";
 import { createRoomSequencers } from "./create-room-sequencers.js";
 import { createRoomSubscriber, metaOf, type RecoveryFailure, type RoomSubscriber } from "./create-room-subscriber.js";
 
+const MAX_MESSAGES_PER_READ = 500;
+
 export interface HistoryObserver {
   recovery(outcome: "recovered" | RecoveryFailure, messages: number): void;
   gapFilled(messages: number): void;
@@ -34,7 +36,8 @@ export function createGatewayHistory(io: Server, options: GatewayHistoryOptions)
   const { history, historySize, maxRecoveryMessages, observer } = options;
   const sequencers = createRoomSequencers({
     history,
-    maxFill: historySize,
+    // One read returns at most this many messages, however large the history.
+    maxFill: Math.min(historySize, MAX_MESSAGES_PER_READ),
     deliver: (room, epoch, entry) => {
       const target = entry.except.length > 0 ? io.local.to(room).except(entry.except) : io.local.to(room);
       target.emit(entry.event, entry.data, metaOf(room, epoch, entry));

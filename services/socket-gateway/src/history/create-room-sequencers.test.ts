@@ -106,6 +106,33 @@ describe("room sequencers", () => {
     expect(lost.reduce((sum, count) => sum + count, 0)).toBe(4);
   });
 
+  it("retries a resync whose history read failed (the command link came back after the feed)", async () => {
+    const { sequencers, history, publish, offsets } = setup({ retryDelaysMs: [1, 1, 1] });
+    await sequencers.open("r");
+    await publish("r", 2);
+    const position = history.position.bind(history);
+    let failures = 2;
+    history.position = async (room) => {
+      if (failures-- > 0) throw new Error("command link still reconnecting");
+      return position(room);
+    };
+    sequencers.resync();
+    await waitUntil(() => offsets().length === 2, { what: "both recovered" });
+    expect(offsets()).toEqual([1, 2]);
+  });
+
+  it("never moves a room's deliveries past what history holds, whatever it is asked to reach", async () => {
+    const { sequencers, publish, announced, offsets } = setup();
+    await sequencers.open("r");
+    await publish("r", 1);
+    await sequencers.catchUp("r", { offset: 1_000_000, epoch: announced[0]!.epoch });
+    expect(sequencers.position("r")).toMatchObject({ offset: 1 });
+    await publish("r", 1);
+    sequencers.hear(announced[1]!);
+    await waitUntil(() => offsets().includes(2), { what: "the next message" });
+    expect(offsets()).toEqual([1, 2]);
+  });
+
   it("moves on when history cannot be read, once its retries are spent", async () => {
     const { sequencers, history, publish, announced, offsets, lost } = setup();
     await sequencers.open("r");

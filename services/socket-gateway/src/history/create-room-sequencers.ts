@@ -87,6 +87,8 @@ export function createRoomSequencers(deps: RoomSequencersDeps): RoomSequencers {
             deliver(room, state.epoch, next.entry);
           }
         } else {
+          // Nothing queued and nothing more to fetch: whoever waits for more will not get it here.
+          settleWaiters(state, true);
           break;
         }
         settleWaiters(state);
@@ -100,11 +102,14 @@ export function createRoomSequencers(deps: RoomSequencersDeps): RoomSequencers {
   /** Delivers the room's messages after `state.last` up to `upTo` from history; skips what is gone. */
   async function fill(room: string, state: RoomState, upTo: number): Promise<void> {
     const { epoch } = state;
+    // What history holds, once read: deliveries never move past it, whatever was asked for.
+    let stored: number | undefined;
     for (let attempt = 0; ; attempt++) {
       try {
         const { position, entries } = await history.after(room, state.last, Math.min(upTo - state.last, maxFill));
         if (!isCurrent(room, state) || state.epoch !== epoch) return;
         if (position.epoch !== epoch) break;
+        stored = position.offset;
         let filled = 0;
         for (const entry of entries) {
           if (entry.offset <= state.last || entry.offset > upTo) continue;
@@ -125,8 +130,10 @@ export function createRoomSequencers(deps: RoomSequencersDeps): RoomSequencers {
       }
     }
     // Gone from history, or history out of reach for good: move on rather than hold the room.
-    if (state.last < upTo) onGapLost(upTo - state.last);
-    state.last = Math.max(state.last, upTo);
+    const skipTo = Math.min(upTo, stored ?? upTo);
+    if (state.last < skipTo) onGapLost(skipTo - state.last);
+    state.last = Math.max(state.last, skipTo);
+    state.target = Math.min(state.target, state.last);
   }
 
   function settleWaiters(state: RoomState, all = false) {
@@ -203,13 +210,25 @@ export function createRoomSequencers(deps: RoomSequencersDeps): RoomSequencers {
       if (target.epoch === state.epoch) await reach(room, state, target.offset);
     },
     resync() {
-      for (const [room, state] of rooms) {
-        void state.opened.then(() => check(room, state)).catch(() => {
-          // Redis is still away: the next message's offset shows the gap.
-        });
-      }
+      for (const [room, state] of rooms) void state.opened.then(() => checkRetrying(room, state), () => {});
     },
   };
+
+  /**
+   * The feed link can be back before the command link that reads history: keep trying, or a
+   * quiet room would wait for its next message to show what it missed.
+   */
+  async function checkRetrying(room: string, state: RoomState): Promise<void> {
+    for (let attempt = 0; isCurrent(room, state); attempt++) {
+      try {
+        return await check(room, state);
+      } catch {
+        const delay = retryDelays[attempt];
+        if (delay === undefined) return;
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
 
   /** Compares an open room with its history's position and delivers what it lacks. */
   async function check(room: string, state: RoomState): Promise<void> {

@@ -25,7 +25,7 @@ export interface RoomSubscription {
 
 export interface RoomSubscriberDeps {
   sequencers: RoomSequencers;
-  history: Pick<RoomHistory, "after">;
+  history: Pick<RoomHistory, "after" | "position">;
   /** RECOVERY_MAX_MESSAGES: a longer gap is not replayed; the client reloads its state instead. */
   maxRecoveryMessages: number;
   onRecovered?: (messages: number) => void;
@@ -72,14 +72,17 @@ export function createRoomSubscriber(deps: RoomSubscriberDeps): RoomSubscriber {
     const epoch = since.epoch === "" && since.offset === 0 ? opened.epoch : since.epoch;
     if (epoch !== opened.epoch) return fail(socket, room, "epoch_changed");
     if (since.offset > opened.offset) {
-      // The client saw further than this gateway has delivered (it came from a faster one).
+      // The client saw further than this gateway has delivered (it came from a faster one), or
+      // claims to: only a position history holds may move the room's deliveries forward.
+      const stored = await history.position(room);
+      if (stored.epoch !== epoch || since.offset > stored.offset) return fail(socket, room, "not_in_history");
       await sequencers.catchUp(room, since);
     }
     if (opened.offset - since.offset > maxRecoveryMessages) return fail(socket, room, "too_many_messages");
 
     let cursor = since.offset;
     let replayed = 0;
-    for (let round = 0; round < MAX_REPLAY_ROUNDS; round++) {
+    for (let round = 0; round < MAX_REPLAY_ROUNDS && socket.connected; round++) {
       const delivered = sequencers.position(room);
       if (!delivered) {
         await sequencers.open(room);
