@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
+import { answerBatch } from "../redis/answer-batch.js";
 import { batchPerTurn, type Pending } from "../redis/batch-per-turn.js";
 import { APPEND_SCRIPT } from "./append-script.js";
 import { encodeStoredEntry } from "./feed-message.js";
@@ -49,18 +50,7 @@ export function createRedisHistory({ client, prefix, settings }: RedisHistoryDep
     }
     const pipeline = client.pipeline() as unknown as ScriptClient & { exec(): Promise<Array<[Error | null, unknown]> | null> };
     for (const { item } of batch) void pipeline[COMMAND](...argsOf(item));
-    pipeline.exec().then(
-      (replies) => {
-        batch.forEach((entry, index) => {
-          const [error, reply] = replies?.[index] ?? [new Error("Redis gave no reply")];
-          if (error) entry.reject(error);
-          else entry.resolve(reply as AppendReply);
-        });
-      },
-      (error: unknown) => {
-        for (const entry of batch) entry.reject(error);
-      },
-    );
+    answerBatch(batch, pipeline.exec());
   });
 
   async function position(room: string) {

@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import { answerBatch } from "../redis/answer-batch.js";
 import { batchPerTurn, type Pending } from "../redis/batch-per-turn.js";
 
 /** PUBLISH through a batch: resolves with the number of subscribers that received it. */
@@ -22,18 +23,7 @@ export function batchPublishes(client: Redis): BatchedPublish {
     }
     const pipeline = client.pipeline();
     for (const { item } of batch) pipeline.publish(item.channel, item.message);
-    pipeline.exec().then(
-      (replies) => {
-        batch.forEach((entry, index) => {
-          const [error, receivers] = replies?.[index] ?? [new Error("Redis gave no reply")];
-          if (error) entry.reject(error);
-          else entry.resolve(receivers as number);
-        });
-      },
-      (error: unknown) => {
-        for (const entry of batch) entry.reject(error);
-      },
-    );
+    answerBatch(batch, pipeline.exec());
   });
   return (channel, message) => publish({ channel, message });
 }

@@ -3,3 +3,4 @@ export * from "./ping-redis.js";
 export * from "./with-timeout.js";
 export * from "./close-redis-client.js";
 export * from "./batch-per-turn.js";
+export * from "./answer-batch.js";
