@@ -4,6 +4,7 @@ import { openEioConnection } from "./eio-connection.mjs";
 import { createHistogram, encodeHistogram } from "./histogram.mjs";
 import { readStamp, stamp } from "./payload.mjs";
 import { openSioConnection } from "./sio-cohort-connection.mjs";
+import { serveCommands } from "./serve-commands.mjs";
 
 /**
  * A load-client process (forked by client-fleet.mjs, pinned to the client core). It holds a
@@ -141,14 +142,4 @@ const commands = {
   },
 };
 
-process.on("message", async ({ id, command, args }) => {
-  try {
-    process.send({ id, result: await commands[command](args) });
-  } catch (error) {
-    process.send({ id, error: error.stack });
-  }
-});
-// The orchestrator went away: nothing left to serve.
-process.on("disconnect", () => process.exit(0));
-// A plain exit, so that --cpu-prof gets to write its profile.
-process.on("SIGTERM", () => process.exit(0));
+serveCommands(commands);

@@ -2,6 +2,7 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import { io } from "socket.io-client";
 import { nowMs } from "./clock.mjs";
 import { BENCH_EVENT } from "./payload.mjs";
+import { serveCommands } from "./serve-commands.mjs";
 
 /**
  * A load-client process of the recovery scenario (forked by scenarios/recovery.mjs, pinned to
@@ -179,12 +180,4 @@ const commands = {
   },
 };
 
-process.on("message", async ({ id, command, args }) => {
-  try {
-    process.send({ id, result: await commands[command](args) });
-  } catch (error) {
-    process.send({ id, error: error.stack });
-  }
-});
-process.on("disconnect", () => process.exit(0));
-process.on("SIGTERM", () => process.exit(0));
+serveCommands(commands);
