@@ -149,7 +149,7 @@ describe("createClient refused by the connection rate limit", () => {
   const t = harness(DEV_KEY);
 
   beforeAll(async () => {
-    t.service = await startService("root", { CONNECTIONS_PER_SECOND_PER_IP: "1" });
+    t.service = await startService("root", { CONNECTIONS_PER_SECOND_PER_IP: "1", CONNECTION_BURST_PER_IP: "0" });
   });
   afterEach(() => t.closeClients());
   afterAll(async () => {

@@ -1,7 +1,7 @@
 import type { Socket } from "socket.io-client";
 import { ClientError } from "./client-error.js";
 import type { Backoff } from "./create-backoff.js";
-import { isHandshakeRefusal } from "./wire.js";
+import { isHandshakeRefusal, transportRefusal } from "./wire.js";
 
 export interface ConnectionKeeperDeps {
   socket: Socket;
@@ -17,10 +17,11 @@ export interface ConnectionKeeper {
 
 /**
  * Keeps the socket connected where socket.io-client gives up. After a transport failure it
- * reconnects by itself (`socket.active` stays true), but not after a refusal from the gateway's
- * middleware (`connect_error` with `err.data`) nor after `io server disconnect`
- * (DEPENDENCY-NOTES.md, "Found since"): for those that pass, the keeper calls `connect()` again
- * after the gateway's `retryAfterMs`, backing off, with jitter so refused clients spread out.
+ * reconnects by itself (`socket.active` stays true), and the gateway makes its refusals that pass
+ * transport failures; it does not after a refusal from the gateway's middleware (`connect_error`
+ * with `err.data`) nor after `io server disconnect` (DEPENDENCY-NOTES.md, "Found since"). For a
+ * middleware refusal marked retryable (an older gateway's) and for `io server disconnect`, the
+ * keeper calls `connect()` again after `retryAfterMs`, backing off, with jitter.
  */
 export function createConnectionKeeper({ socket, backoff, onError }: ConnectionKeeperDeps): ConnectionKeeper {
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -40,8 +41,11 @@ export function createConnectionKeeper({ socket, backoff, onError }: ConnectionK
     if (stopped) return;
     const { data } = error;
     if (socket.active) {
-      // socket.io-client retries a transport failure itself, with its own backoff.
-      onError(new ClientError("connect_failed", error.message, { retryable: true, cause: error }));
+      // socket.io-client retries a transport failure itself, with its own backoff: the refusals
+      // that pass (rate_limited, server_full, server_draining) come this way.
+      const refusal = transportRefusal(error);
+      const code = refusal?.code ?? "connect_failed";
+      onError(new ClientError(code, refusal?.message ?? error.message, { retryable: true, retryAfterMs: refusal?.retryAfterMs, cause: error }));
       return;
     }
     if (!isHandshakeRefusal(data)) {

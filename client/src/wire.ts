@@ -43,9 +43,9 @@ export interface SubscribeRequest {
   since?: Record<string, RoomPosition>;
 }
 
-export type RefusalCode = "unauthorized" | "rate_limited" | "server_full" | "server_draining";
+export type RefusalCode = "unauthorized" | "origin_not_allowed" | "rate_limited" | "server_full" | "server_draining";
 
-/** `err.data` of a `connect_error` when the gateway refused the handshake. */
+/** Why the gateway refused a handshake: `err.data` of a `connect_error`, or the body of the HTTP answer. */
 export interface HandshakeRefusal {
   code: RefusalCode;
   retryable: boolean;
@@ -70,4 +70,26 @@ export function isHandshakeRefusal(value: unknown): value is HandshakeRefusal {
   if (typeof value !== "object" || value === null) return false;
   const { code, retryable } = value as Record<string, unknown>;
   return typeof code === "string" && typeof retryable === "boolean";
+}
+
+/**
+ * The refusal inside a transport failure: the gateway answers a handshake it refuses for a
+ * reason that passes with 429 or 503 and a JSON body `{ error }`. Long-polling exposes that body
+ * (`err.context.responseText`, when CORS lets the page read it); a WebSocket exposes at most the
+ * status, in Node (`Unexpected server response: 503`), and nothing in a browser.
+ */
+export function transportRefusal(error: Error & { description?: unknown; context?: unknown }): HandshakeRefusal | undefined {
+  const body = (error.context as { responseText?: unknown } | undefined)?.responseText;
+  if (typeof body === "string" && body.startsWith("{")) {
+    try {
+      const refusal = (JSON.parse(body) as { error?: unknown }).error;
+      if (isHandshakeRefusal(refusal)) return refusal;
+    } catch {
+      // Not our body: fall through to the status.
+    }
+  }
+  const { description } = error;
+  const status = typeof description === "number" ? description : Number(/server response: (\d{3})/.exec(String((description as Error | undefined)?.message))?.[1]);
+  if (status === 429) return { code: "rate_limited", retryable: true };
+  return undefined;
 }

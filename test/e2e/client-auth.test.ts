@@ -116,7 +116,7 @@ describe("client tokens, HS256 with issuer and audience checks", () => {
         });
         ws.on("error", () => {});
       });
-    expect(await upgrade("http://evil.example")).toBe(400);
+    expect(await upgrade("http://evil.example")).toBe(403);
     // Its polling requests from another origin are refused too, saying why.
     const poll = await fetch(`${gateway.url}/socket.io/?EIO=4&transport=polling&sid=${sid}`, { headers: { origin: "http://evil.example" } });
     expect(poll.status).toBe(403);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readMetric } from "../support/gateway-metrics.js";
 import { openRawSocketIo } from "../support/raw-socket-io.js";
 import { startService, type ServiceProcess } from "../support/service-process.js";
-import { connectClient, type ConnectError, type TestClient } from "../support/socket-client.js";
+import { connectClient, type TransportError, type TestClient } from "../support/socket-client.js";
 import { mintToken, TEST_JWT_SECRET } from "../support/tokens.js";
 import { waitUntil } from "../support/wait-until.js";
 import { postJson } from "../support/publish-api-client.js";
@@ -101,30 +101,31 @@ describe("hostile clients against one gateway", () => {
     expect(observer.socket.connected).toBe(true);
   });
 
-  it("caps a connection flood from one address with a retriable rate_limited, while another address connects", async () => {
+  it("caps a connection flood from one address with 429 rate_limited past the default rate and burst, while another address connects", async () => {
     const tokenValue = await token();
     const attempts = await Promise.all(
-      Array.from({ length: 100 }, () =>
+      Array.from({ length: 300 }, () =>
         connectClient(gateway.url, { token: tokenValue, localAddress: "127.0.0.3" }).then(
           (client) => {
             clients.push(client);
             return "connected";
           },
-          (error: ConnectError) => error.data,
+          (error: TransportError) => (typeof error.description === "object" ? error.description.message : String(error.description)),
         ),
       ),
     );
     const connected = attempts.filter((attempt) => attempt === "connected").length;
     const refused = attempts.filter((attempt) => attempt !== "connected");
-    // 20 per second; a burst that straddles the window's end may see two windows' worth.
-    expect(connected).toBeGreaterThan(0);
-    expect(connected).toBeLessThanOrEqual(40);
-    expect(refused.length).toBe(100 - connected);
-    for (const data of refused) expect(data).toMatchObject({ code: "rate_limited", retryable: true, retryAfterMs: expect.any(Number) });
+    // 20 per second plus a burst of 100; a flood that straddles a second's end may see two seconds' worth.
+    expect(connected).toBeGreaterThanOrEqual(100);
+    expect(connected).toBeLessThanOrEqual(140);
+    expect(refused.length).toBe(300 - connected);
+    // Refused at the transport, so a stock client would retry by itself.
+    for (const reason of refused) expect(reason).toContain("429");
     const other = await connectClient(gateway.url, { token: tokenValue, localAddress: "127.0.0.5" });
     clients.push(other);
     expect(other.socket.connected).toBe(true);
-    console.info(`connection flood: ${connected} of 100 connected from one address`);
+    console.info(`connection flood: ${connected} of 300 connected from one address`);
   });
 
   it("disconnects a client that stops reading while its room gets 10 MB/s, before the gateway grows by 20 MB", async () => {

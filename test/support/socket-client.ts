@@ -24,6 +24,12 @@ export interface ConnectOptions {
   localAddress?: string;
 }
 
+/**
+ * A failed transport as socket.io-client reports it (refusals that pass come this way): over a
+ * WebSocket in Node, `description.message` is ws's `Unexpected server response: <status>`.
+ */
+export type TransportError = Error & { description?: { message?: string } | number; context?: { responseText?: string } };
+
 /** A handshake refusal as socket.io-client reports it. */
 export type ConnectError = Error & { data?: { code?: string; retryable?: boolean; retryAfterMs?: number; message?: string } };
 

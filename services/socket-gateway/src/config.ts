@@ -53,6 +53,8 @@ export const GatewayConfigSchema = z
     // Limits on what one client may cost.
     CLIENT_EVENTS_PER_SECOND: envInteger(20, { min: 1 }),
     CONNECTIONS_PER_SECOND_PER_IP: envInteger(20, { min: 1 }),
+    // Measured against a reconnect storm of 100 clients per address: docs/security.md, "Limits".
+    CONNECTION_BURST_PER_IP: envInteger(100, { min: 0 }),
     CLIENT_IP_HEADER: z
       .string()
       .regex(/^[A-Za-z0-9-]+$/, "expected a header name such as x-real-ip")

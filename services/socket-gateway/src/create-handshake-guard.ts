@@ -1,53 +1,43 @@
 import type { HandshakeRefusal } from "@socket-server/shared/events";
 import { UnauthorizedError } from "./client-identity.js";
 import type { ClientAuthenticator } from "./create-client-authenticator.js";
+import { ORIGIN_NOT_ALLOWED } from "./create-connection-admission.js";
 import type { GatewaySocket } from "./gateway-socket.js";
 
-export type RefusalCode = HandshakeRefusal["code"];
-export type Admission = { ok: true } | { ok: false; retryAfterMs: number };
+/** The refusals that do not pass: the client is told why and stays disconnected. */
+export type FinalRefusal = "origin_not_allowed" | "unauthorized";
 
 export interface HandshakeGuardDeps {
+  /** Whether the socket's session was opened from an origin allowed (read when it opened). */
+  fromAllowedOrigin: (socket: GatewaySocket) => boolean;
   authenticate: ClientAuthenticator;
-  /** The per-address connection allowance, decided when the engine.io connection opened. */
-  admission: (socket: GatewaySocket) => Promise<Admission>;
-  draining: () => boolean;
-  maxConnections: number;
-  connected: () => number;
-  onRefused: (code: RefusalCode, socket: GatewaySocket) => void;
+  onRefused: (code: FinalRefusal, socket: GatewaySocket) => void;
 }
 
 type Next = (error?: Error) => void;
 
 /**
- * The main namespace's middleware: cheap refusals first (draining, rate, capacity), then the
- * token. A refusal reaches the client as `connect_error` with `err.data = { code, retryable }`.
+ * The main namespace's middleware: the origin, then the token. Its refusals are final (a stock
+ * socket.io-client does not retry a middleware's error, which is right for these) and reach the
+ * client on every transport as `connect_error` with `err.message` the code and
+ * `err.data = { code, retryable: false, message }`. Refusals that pass are made earlier, at the
+ * transport (create-connection-admission.ts). A page from an origin not allowed thus opens an
+ * engine.io session but never the namespace: it can subscribe to nothing.
  */
-export function createHandshakeGuard(deps: HandshakeGuardDeps): (socket: GatewaySocket, next: Next) => void {
-  const { authenticate, admission, draining, maxConnections, connected } = deps;
-  const refuse = (socket: GatewaySocket, next: Next, code: RefusalCode, message: string, retryAfterMs?: number) => {
-    deps.onRefused(code, socket);
-    const retryable = code !== "unauthorized";
-    const data: HandshakeRefusal = { code, retryable, ...(retryable ? { retryAfterMs: retryAfterMs ?? 1000 } : {}) };
-    next(Object.assign(new Error(code === "unauthorized" ? "unauthorized" : message), { data: { ...data, message } }));
+export function createHandshakeGuard({ fromAllowedOrigin, authenticate, onRefused }: HandshakeGuardDeps): (socket: GatewaySocket, next: Next) => void {
+  const refuse = (socket: GatewaySocket, next: Next, code: FinalRefusal, message: string) => {
+    onRefused(code, socket);
+    const data: HandshakeRefusal & { message: string } = { code, retryable: false, message };
+    next(Object.assign(new Error(code), { data }));
   };
-  const full = () => connected() >= maxConnections;
-  const fullMessage = `this instance holds its maximum of ${maxConnections} connections; retry`;
-
   return async (socket, next) => {
-    if (draining()) return refuse(socket, next, "server_draining", "this instance is shutting down; reconnect");
-    const admitted = await admission(socket);
-    if (!admitted.ok) {
-      return refuse(socket, next, "rate_limited", "too many new connections from this address; retry later", admitted.retryAfterMs);
-    }
-    if (full()) return refuse(socket, next, "server_full", fullMessage);
+    if (!fromAllowedOrigin(socket)) return refuse(socket, next, "origin_not_allowed", ORIGIN_NOT_ALLOWED);
     try {
       socket.data.identity = await authenticate(socket.handshake.auth);
     } catch (error) {
       // Anything else (a JWKS endpoint down, say) still must not let the client in.
       return refuse(socket, next, "unauthorized", error instanceof UnauthorizedError ? error.message : "token could not be checked");
     }
-    // Other handshakes may have completed while the token was being checked.
-    if (full()) return refuse(socket, next, "server_full", fullMessage);
     next();
   };
 }

@@ -1,5 +1,6 @@
 import { io as connect, type Socket as ClientSocket } from "socket.io-client";
 import { afterEach, describe, expect, it } from "vitest";
+import { WebSocket } from "ws";
 import type { RefreshAck, SubscriptionAck } from "@socket-server/shared/events";
 import { startInProcessGateway, type InProcessGateway, type InProcessGatewayOptions } from "./in-process-gateway.fixture.js";
 import { connectRefused, type ConnectError } from "../../../test/support/socket-client.js";
@@ -34,6 +35,38 @@ function client(url: string, auth?: Auth, extra: Record<string, unknown> = {}): 
 /** A client holding a token for `sub` granted `rooms` (every room by default). */
 async function tokenClient(url: string, rooms: string[] = ["*"], sub = "7") {
   return client(url, { token: await mintToken({ sub, rooms }) });
+}
+
+/** A socket.io-client with its default options (reconnection on, polling then upgrade). */
+function stockClient(url: string, auth?: Auth, extra: Record<string, unknown> = {}): ClientSocket {
+  const socket = connect(url, { forceNew: true, ...(auth ? { auth } : {}), ...extra });
+  clients.push(socket);
+  return socket;
+}
+
+/** The gateway's answer to a new long-polling session, as a client reading it sees it. */
+async function handshake(url: string): Promise<{ status: number; retryAfter: string | null; body: unknown }> {
+  const response = await fetch(`${url}/socket.io/?EIO=4&transport=polling`);
+  const text = await response.text();
+  // A session opens with engine.io's "0" open packet before its JSON.
+  return { status: response.status, retryAfter: response.headers.get("retry-after"), body: JSON.parse(response.ok ? text.slice(1) : text) };
+}
+
+/** Status and body of a WebSocket upgrade request, 101 once it opens. */
+function upgradeAnswer(url: string, origin: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(url.replace("http", "ws"), { origin });
+    ws.on("unexpected-response", (_request, response) => {
+      let body = "";
+      response.on("data", (chunk: Buffer) => (body += chunk));
+      response.on("end", () => resolve({ status: response.statusCode ?? 0, body }));
+    });
+    ws.on("open", () => {
+      ws.close();
+      resolve({ status: 101, body: "" });
+    });
+    ws.on("error", () => {});
+  });
 }
 
 const ack = (socket: ClientSocket, event: string, ...args: unknown[]) =>
@@ -245,47 +278,108 @@ describe("client limits", () => {
     expect(await ack(socket, "join", "a")).toMatchObject({ ok: false, error: { code: "invalid_request" } });
   });
 
-  it("refuses new connections from one address past the per-second allowance with a retriable rate_limited", async () => {
-    const { url } = await start({ connectionsPerSecondPerIp: 3 });
+  it("answers a new session over the per-address allowance 429 saying why, and a stock client gets in by itself", async () => {
+    const gateway = await start({ connectionsPerSecondPerIp: 3 });
+    const answers = await Promise.all(Array.from({ length: 4 }, () => handshake(gateway.url)));
+    expect(answers.map(({ status }) => status).sort()).toEqual([200, 200, 200, 429]);
+    const refused = answers.find(({ status }) => status === 429)!;
+    expect(refused.retryAfter).toMatch(/^\d+$/);
+    expect(refused.body).toMatchObject({ error: { code: "rate_limited", retryable: true, retryAfterMs: expect.any(Number) } });
+
     const token = await mintToken();
-    const results = await Promise.all(Array.from({ length: 6 }, () => client(url, { token }).then(() => "connected", (error: ConnectError) => error.data?.code)));
-    expect(results.filter((result) => result === "connected")).toHaveLength(3);
-    expect(results.filter((result) => result === "rate_limited")).toHaveLength(3);
-    const error = await connectRefused(url, { token });
-    expect(error.data).toMatchObject({ code: "rate_limited", retryable: true, retryAfterMs: expect.any(Number) });
+    const sockets = Array.from({ length: 6 }, () => stockClient(gateway.url, { token }));
+    await waitUntil(() => sockets.every((socket) => socket.connected), { what: "six stock clients connected", timeoutMs: 15_000 });
+    expect(gateway.refusals.filter((code) => code === "rate_limited").length).toBeGreaterThan(1);
   });
 
-  it("refuses a connection over MAX_CONNECTIONS with a retriable server_full error", async () => {
-    const { url } = await start({ maxConnections: 1 });
-    await tokenClient(url);
-    const error = await connectRefused(url, { token: await mintToken() });
-    expect(error.data).toMatchObject({ code: "server_full", retryable: true });
+  it("answers a new session over MAX_CONNECTIONS 503 server_full, and a stock client gets in once there is room", async () => {
+    const gateway = await start({ maxConnections: 1 });
+    const first = await tokenClient(gateway.url);
+    const refused = await handshake(gateway.url);
+    expect(refused.status).toBe(503);
+    expect(refused.body).toMatchObject({ error: { code: "server_full", retryable: true } });
+
+    const waiting = stockClient(gateway.url, { token: await mintToken() });
+    await waitUntil(() => gateway.refusals.filter((code) => code === "server_full").length >= 2, { what: "the stock client refused" });
+    first.close();
+    await waitUntil(() => waiting.connected, { what: "the stock client connected by itself", timeoutMs: 10_000 });
   });
 
-  it("refuses new connections while draining", async () => {
-    const { url } = await start({ draining: () => true });
-    const error = await connectRefused(url, { token: await mintToken() });
-    expect(error.data?.code).toBe("server_draining");
+  it("answers new sessions 503 server_draining while draining, and a stock client gets in by itself once it is over", async () => {
+    let draining = true;
+    const gateway = await start({ draining: () => draining });
+    const refused = await handshake(gateway.url);
+    expect(refused.status).toBe(503);
+    expect(refused.body).toMatchObject({ error: { code: "server_draining", retryable: true } });
+
+    const waiting = stockClient(gateway.url, { token: await mintToken() });
+    await waitUntil(() => gateway.refusals.includes("server_draining") && gateway.refusals.length >= 2, { what: "the stock client refused" });
+    expect(waiting.active).toBe(true);
+    draining = false;
+    await waitUntil(() => waiting.connected, { what: "the stock client connected by itself", timeoutMs: 10_000 });
+  });
+
+  it("refuses a bad token for good: a stock client is told unauthorized and does not try again", async () => {
+    const gateway = await start();
+    const socket = stockClient(gateway.url, { token: "not-a-token" });
+    const error = await new Promise<ConnectError>((resolve) => socket.once("connect_error", resolve));
+    expect(error.message).toBe("unauthorized");
+    expect(error.data).toMatchObject({ code: "unauthorized", retryable: false, message: expect.any(String) });
+    expect(socket.active).toBe(false);
+    let attempts = 0;
+    socket.io.on("reconnect_attempt", () => attempts++);
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    expect(attempts).toBe(0);
+    expect(gateway.refusals).toEqual(["unauthorized"]);
   });
 });
 
 describe("origins", () => {
-  it("refuses a browser origin not in the list on both transports, and allows listed origins and clients without one", async () => {
-    const { url } = await start({ corsOrigins: ["https://app.example"] });
+  it("refuses a browser origin not in the list for good on both transports, saying why, and allows listed origins and clients without one", async () => {
+    const gateway = await start({ corsOrigins: ["https://app.example"] });
     const token = await mintToken();
     for (const transports of [["websocket"], ["polling"]] as const) {
-      await expect(client(url, { token }, { transports, extraHeaders: { origin: "https://evil.example" } })).rejects.toThrow();
-      await expect(client(url, { token }, { transports, extraHeaders: { origin: "https://app.example" } })).resolves.toBeDefined();
+      const socket = stockClient(gateway.url, { token }, { transports, extraHeaders: { origin: "https://evil.example" } });
+      const error = await new Promise<ConnectError>((resolve) => socket.once("connect_error", resolve));
+      expect(error.message).toBe("origin_not_allowed");
+      expect(error.data).toMatchObject({ code: "origin_not_allowed", retryable: false, message: expect.stringContaining("CORS_ORIGINS") });
+      expect(socket.active).toBe(false);
+      await expect(client(gateway.url, { token }, { transports, extraHeaders: { origin: "https://app.example" } })).resolves.toBeDefined();
     }
-    await expect(client(url, { token })).resolves.toBeDefined();
+    await expect(client(gateway.url, { token })).resolves.toBeDefined();
+    expect(gateway.refusals).toEqual(["origin_not_allowed", "origin_not_allowed"]);
+  });
+
+  it("lets a same-origin request in when no origin is listed: its Origin names the host it was sent to", async () => {
+    const gateway = await start();
+    const token = await mintToken();
+    const host = new URL(gateway.url).host;
+    for (const transports of [["websocket"], ["polling"]] as const) {
+      await expect(client(gateway.url, { token }, { transports, extraHeaders: { origin: `http://${host}` } })).resolves.toBeDefined();
+    }
+    await expect(client(gateway.url, { token }, { extraHeaders: { origin: "http://elsewhere.example" } })).rejects.toThrow("origin_not_allowed");
   });
 
   it("answers the polling handshake with CORS headers for a listed origin only", async () => {
     const { url } = await start({ corsOrigins: ["https://app.example"] });
     const allowed = await fetch(`${url}/socket.io/?EIO=4&transport=polling`, { headers: { origin: "https://app.example" } });
     expect(allowed.headers.get("access-control-allow-origin")).toBe("https://app.example");
-    const refused = await fetch(`${url}/socket.io/?EIO=4&transport=polling`, { headers: { origin: "https://evil.example" } });
-    expect(refused.status).toBe(403);
+    // Another origin's handshake opens no namespace (the CONNECT is refused) and its page may not read the answer.
+    const other = await fetch(`${url}/socket.io/?EIO=4&transport=polling`, { headers: { origin: "https://evil.example" } });
+    expect(other.headers.get("access-control-allow-origin")).toBeNull();
+  });
+
+  it("refuses every later request of a session from another origin, polling 403 and the WebSocket upgrade 403, saying why", async () => {
+    const { url } = await start({ corsOrigins: ["https://app.example"] });
+    const opened = await handshake(url);
+    const { sid } = opened.body as { sid: string };
+    const poll = await fetch(`${url}/socket.io/?EIO=4&transport=polling&sid=${sid}`, { headers: { origin: "https://evil.example" } });
+    expect(poll.status).toBe(403);
+    expect(await poll.json()).toMatchObject({ error: { code: "origin_not_allowed", retryable: false } });
+    const upgrade = await upgradeAnswer(`${url}/socket.io/?EIO=4&transport=websocket&sid=${sid}`, "https://evil.example");
+    expect(upgrade.status).toBe(403);
+    expect(JSON.parse(upgrade.body)).toMatchObject({ error: { code: "origin_not_allowed" } });
+    expect((await upgradeAnswer(`${url}/socket.io/?EIO=4&transport=websocket&sid=${sid}`, "https://app.example")).status).toBe(101);
   });
 });
 

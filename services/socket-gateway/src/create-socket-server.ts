@@ -6,8 +6,9 @@ import { clientAddress } from "./client-address.js";
 import { userRoom } from "./client-identity.js";
 import type { ClientAuthenticator } from "./create-client-authenticator.js";
 import { createConnectionRateLimiter } from "./create-connection-rate-limiter.js";
-import { createHandshakeGuard, type Admission, type RefusalCode } from "./create-handshake-guard.js";
-import { createOriginGuard, createOriginPolicy } from "./create-origin-check.js";
+import { createConnectionAdmission, type TransportRefusal } from "./create-connection-admission.js";
+import { createHandshakeGuard, type FinalRefusal } from "./create-handshake-guard.js";
+import { createOriginPolicy } from "./create-origin-check.js";
 import { createSlowConsumerGuard } from "./create-slow-consumer-guard.js";
 import type { TokenVerifier } from "./create-token-verifier.js";
 import { compactClientListenerTables, type ClientEmitters } from "./socket-io-internals/compact-listener-tables.js";
@@ -35,13 +36,15 @@ export interface ClientPolicy {
   maxRoomsPerConnection: number;
   eventsPerSecond: number;
   connectionsPerSecondPerIp: number;
+  /** New connections one address may open at once beyond the per-second rate (refilled over 10 s). */
+  connectionBurstPerIp: number;
   slowConsumerMaxBytes: number;
   expiryGraceMs: number;
   /** The clock token deadlines are read from, and how often they are swept; tests drive it. */
   tokenClock?: { now?: () => number; tickMs?: number };
 }
 
-export type ConnectionRefusal = RefusalCode | "origin_not_allowed";
+export type ConnectionRefusal = TransportRefusal | FinalRefusal;
 
 export type CutReason = "slow_consumer" | "event_flood" | "token_expired" | "protocol_violation";
 
@@ -68,7 +71,9 @@ const SLOW_CONSUMER_SWEEP_MS = 100;
 
 interface EngineConnection extends BufferingConnection {
   request: IncomingMessage | null;
+  id: string;
   on(event: "message", listener: (data: unknown) => void): void;
+  once(event: "close", listener: () => void): void;
   close(discard?: boolean): void;
 }
 
@@ -104,25 +109,19 @@ export function createSocketServer(deps: SocketServerDeps): GatewaySocketServer 
     onCut(reason);
     cutConnection(conn);
   };
-  const rateLimit = createConnectionRateLimiter({ perSecond: clients.connectionsPerSecondPerIp });
-  const admissions = new WeakMap<object, Promise<Admission>>();
   // Shared by every connection (`this` is the engine.io socket), not a closure made per connection.
   function checkProtocol(this: EngineConnection, data: unknown) {
     if (isProtocolViolation(data)) cut(this, "protocol_violation");
   }
 
   const handshaking = new WeakSet<object>();
+  const originAllowed = createOriginPolicy(clients.corsOrigins);
+  // Sessions opened from an origin not allowed, by engine.io id, while they last: read when the
+  // session opens, as its request is not kept (below).
+  const foreignSessions = new Set<string>();
   const guard = createHandshakeGuard({
+    fromAllowedOrigin: (socket) => !foreignSessions.has((socket.conn as unknown as EngineConnection).id),
     authenticate: clients.authenticate,
-    admission: (socket) => {
-      // Read once: the decision is not needed again, so it is not kept for the connection's life.
-      const admission = admissions.get(socket.conn);
-      admissions.delete(socket.conn);
-      return admission ?? Promise.resolve({ ok: true });
-    },
-    draining,
-    maxConnections,
-    connected: () => io.of("/").sockets.size,
     onRefused: (code, socket) => {
       onRefused(code);
       // Without this the refused engine.io connection lingers until `connectTimeout`. The
@@ -197,11 +196,25 @@ export function createSocketServer(deps: SocketServerDeps): GatewaySocketServer 
 
   function attach(httpServer: HttpServer) {
     io.attach(httpServer);
-    io.engine.use(createOriginGuard(createOriginPolicy(clients.corsOrigins), () => onRefused("origin_not_allowed")));
+    io.engine.use(
+      createConnectionAdmission({
+        originAllowed,
+        // `clients` is engine.io's documented table of sessions by id (typed protected).
+        admittedSession: (sid) => sid in (io.engine as unknown as { clients: Record<string, unknown> }).clients && !foreignSessions.has(sid),
+        draining,
+        rateLimit: createConnectionRateLimiter({ perSecond: clients.connectionsPerSecondPerIp, burst: clients.connectionBurstPerIp }),
+        addressOf: (request) => clientAddress(request, clients.clientIpHeader),
+        maxConnections,
+        connections: () => io.engine.clientsCount,
+        onRefused,
+      }),
+    );
     releaseUpgradeRequests(io.engine as unknown as MiddlewareRunningEngine);
     io.engine.on("connection", (raw: EngineConnection) => {
-      // Counted per engine.io connection, so connections that never complete a handshake count too.
-      admissions.set(raw, rateLimit(raw.request ? clientAddress(raw.request, clients.clientIpHeader) : "unknown"));
+      if (raw.request && !originAllowed(raw.request.headers)) {
+        foreignSessions.add(raw.id);
+        raw.once("close", () => foreignSessions.delete(raw.id));
+      }
       // The handshake request (headers, buffers) would otherwise stay referenced for the life of
       // every connection (releaseUpgradeRequests drops engine.io's other reference to it).
       raw.request = null;

@@ -50,6 +50,7 @@ export async function startInProcessGateway(options: InProcessGatewayOptions = {
       maxRoomsPerConnection: options.maxRoomsPerConnection ?? 100,
       eventsPerSecond: options.eventsPerSecond ?? 1000,
       connectionsPerSecondPerIp: options.connectionsPerSecondPerIp ?? 1000,
+      connectionBurstPerIp: options.connectionBurstPerIp ?? 0,
       slowConsumerMaxBytes: options.slowConsumerMaxBytes ?? 1024 * 1024,
       expiryGraceMs: options.expiryGraceMs ?? 30_000,
       tokenClock: options.tokenClock,

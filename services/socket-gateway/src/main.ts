@@ -59,6 +59,7 @@ const socketServer = createSocketServer({
     maxRoomsPerConnection: config.MAX_ROOMS_PER_CONNECTION,
     eventsPerSecond: config.CLIENT_EVENTS_PER_SECOND,
     connectionsPerSecondPerIp: config.CONNECTIONS_PER_SECOND_PER_IP,
+    connectionBurstPerIp: config.CONNECTION_BURST_PER_IP,
     slowConsumerMaxBytes: config.SLOW_CONSUMER_MAX_BYTES,
     expiryGraceMs: config.JWT_EXPIRY_GRACE_MS,
   },

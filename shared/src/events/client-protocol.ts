@@ -55,9 +55,14 @@ export interface ClientToServerEvents {
   "auth:refresh": (token: string, ack?: (result: RefreshAck) => void) => void;
 }
 
-/** What a refused handshake carries in `connect_error`'s `err.data`. */
+/**
+ * What a refusal says. `unauthorized` and `origin_not_allowed` are final and come in
+ * `connect_error`'s `err.data`; the others pass, and come as the HTTP answer to the handshake
+ * (429 or 503, body `{ error: HandshakeRefusal & { message } }`), which a stock socket.io-client
+ * retries by itself.
+ */
 export interface HandshakeRefusal {
-  code: "unauthorized" | "rate_limited" | "server_full" | "server_draining";
+  code: "unauthorized" | "origin_not_allowed" | "rate_limited" | "server_full" | "server_draining";
   retryable: boolean;
   retryAfterMs?: number;
 }
