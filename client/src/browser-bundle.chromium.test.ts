@@ -1,10 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureTool } from "../../test/support/ensure-tool.js";
+import { launchChromium, openPage, servePages, type PageServer } from "../../test/support/chromium.js";
 import { postJson } from "../../test/support/publish-api-client.js";
 import { startService, type ServiceProcess } from "../../test/support/service-process.js";
 
@@ -38,36 +36,26 @@ const PAGE = `<!doctype html>
 </script></body></html>`;
 
 describe("the browser bundle in headless Chromium", () => {
-  let pages: Server;
+  let pages: PageServer;
   let service: ServiceProcess;
   let browser: Browser;
   let page: Page;
 
   beforeAll(async () => {
-    const executablePath = ensureTool({ candidates: ["/usr/bin/chromium"], versionArgs: ["--version"], debianPackage: "chromium" });
+    browser = await launchChromium();
     if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run \`npm run build\` first (npm test does)`);
-    pages = createServer((request, response) => {
-      const path = new URL(request.url ?? "/", "http://page").pathname;
-      if (path === "/") return response.writeHead(200, { "content-type": "text/html" }).end(PAGE);
-      if (path === "/socket-server-client.js") return response.writeHead(200, { "content-type": "text/javascript" }).end(readFileSync(BUNDLE));
-      response.writeHead(404).end();
+    pages = await servePages({
+      "/": { contentType: "text/html", body: () => PAGE },
+      "/socket-server-client.js": { contentType: "text/javascript", body: () => readFileSync(BUNDLE) },
     });
-    await new Promise<void>((resolve) => pages.listen(0, "127.0.0.1", resolve));
-    const origin = `http://127.0.0.1:${(pages.address() as AddressInfo).port}`;
     // The page and the gateway are different origins, as in production: CORS must allow the page's.
-    service = await startService("root", { CORS_ORIGINS: origin });
-    browser = await chromium.launch({
-      executablePath,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
-    page = await browser.newPage();
-    page.on("pageerror", (error) => console.error("page error:", error));
-    await page.goto(`${origin}/?gateway=${encodeURIComponent(service.url)}`);
+    service = await startService("root", { CORS_ORIGINS: pages.origin });
+    page = await openPage(browser, `${pages.origin}/?gateway=${encodeURIComponent(service.url)}`);
   });
 
   afterAll(async () => {
     await browser?.close();
-    await new Promise((resolve) => (pages ? pages.close(resolve) : resolve(undefined)));
+    await pages?.close();
     expect(await service?.stop()).toBe(0);
   });
 

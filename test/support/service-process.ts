@@ -21,14 +21,18 @@ export interface ServiceProcess {
 
 /**
  * Starts a service the way a user would: `npm start` in the repository root (single instance)
- * or in the service's package directory, with the given environment, on a free port.
+ * or in the service's package directory, with the given environment, on a free port. It listens
+ * on 127.0.0.1 unless `env` names another HOST, or `HOST: undefined` to leave it unset (an
+ * `undefined` removes any variable, the runner's own included).
  */
-export async function startService(name: ServiceName, env: Record<string, string> = {}): Promise<ServiceProcess> {
+export async function startService(name: ServiceName, env: Record<string, string | undefined> = {}): Promise<ServiceProcess> {
   const port = await freePort();
   const cwd = name === "root" ? ROOT : `${ROOT}services/${name}`;
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: "warn", HOST: "127.0.0.1", ...env, PORT: String(port) };
+  for (const [variable, value] of Object.entries(childEnv)) if (value === undefined) delete childEnv[variable];
   const child = spawn("npm", ["start", "--silent"], {
     cwd,
-    env: { ...process.env, LOG_LEVEL: "warn", ...env, PORT: String(port), HOST: "127.0.0.1" },
+    env: childEnv,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -32,7 +32,8 @@ export interface InProcessGateway {
 
 /** The gateway's Socket.IO server on a free port in this process, verifying tokens signed with TEST_JWT_SECRET. */
 export async function startInProcessGateway(options: InProcessGatewayOptions = {}): Promise<InProcessGateway> {
-  const httpServer = createServer();
+  // /health answers so that a proxy in front (test/support/nginx.ts) can tell it is up.
+  const httpServer = createServer((request, response) => void response.writeHead(request.url === "/health" ? 200 : 404).end());
   const verifyToken = createTokenVerifier({ key: { kind: "secret", secret: TEST_JWT_SECRET } });
   const cuts: CutReason[] = [];
   const refusals: string[] = [];

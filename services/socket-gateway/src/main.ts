@@ -10,7 +10,7 @@ import { createClientAuthenticator } from "./create-client-authenticator.js";
 import { createGatewayApp } from "./create-gateway-app.js";
 import { createRefusalLog } from "./create-refusal-log.js";
 import { createSocketServer } from "./create-socket-server.js";
-import { resolvePublishKeys } from "./dev-mode.js";
+import { listenUrl, logDevListening, resolveListenHost, resolvePublishKeys } from "./dev-mode.js";
 import { createRedisRoomFeed } from "./history/create-redis-room-feed.js";
 import { registerGatewayMetrics } from "./register-gateway-metrics.js";
 import { registerHistoryMetrics } from "./register-history-metrics.js";
@@ -97,5 +97,7 @@ socketServer.attach(httpServer);
 shutdown.add("socket.io", () => socketServer.io.close());
 shutdown.add("emf", startEmfIfEnabled(config, registry, "socket-gateway"));
 
-const port = await listen(httpServer, config.PORT, config.HOST);
-logger.info({ port, host: config.HOST, redis: config.REDIS_ENABLED, historySize: config.HISTORY_SIZE }, "socket-gateway listening");
+const host = resolveListenHost(config.HOST, Boolean(process.env.HOST), config.DEV_MODE);
+const port = await listen(httpServer, config.PORT, host);
+logger.info({ port, host, redis: config.REDIS_ENABLED, historySize: config.HISTORY_SIZE }, `socket-gateway listening on ${listenUrl(host, port)}`);
+if (config.DEV_MODE) logDevListening(host, port, logger);
