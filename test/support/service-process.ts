@@ -82,7 +82,7 @@ function signalService(groupId: number, signal: NodeJS.Signals): void {
   const node = listing
     .split("\n")
     .map((line) => line.trim().split(/\s+/))
-    .find((fields) => fields[1] === "node" && fields.some((arg) => arg.endsWith("dist/main.js")));
+    .find((fields) => /(^|\/)node$/.test(fields[1] ?? "") && fields.some((arg) => arg.endsWith("dist/main.js")));
   try {
     if (node && signal !== "SIGKILL") process.kill(Number(node[0]), signal);
     else process.kill(-groupId, signal);

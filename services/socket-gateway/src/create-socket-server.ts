@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server as HttpServer } from "node:http";
 import { Server, type ServerOptions } from "socket.io";
 import type { Logger } from "pino";
+import { createTallyLog } from "@socket-server/shared/logging";
 import type { BufferingConnection } from "./socket-io-internals/buffered-bytes.js";
 import { clientAddress } from "./client-address.js";
 import { userRoom } from "./client-identity.js";
@@ -142,8 +143,12 @@ export function createSocketServer(deps: SocketServerDeps): GatewaySocketServer 
 
   // What each connection gets is attached from functions shared by all of them: per-socket
   // closures would stay on every idle connection for its life (bench/README.md, "Memory per idle connection").
-  function forgetHandshake(this: GatewaySocket) {
+  // Connects and disconnects (by reason) summed up once per 10 s at `info`: a wave of reconnects
+  // shows at the default level without a line per client.
+  const tallyClients = createTallyLog(logger, { field: "clients", describe: (total) => `${total} client connect(s) and disconnect(s)` });
+  function forgetHandshake(this: GatewaySocket, reason: string) {
     handshaking.delete(this.conn);
+    tallyClients(`disconnected: ${reason}`);
   }
   const limitEvents = createClientEventLimit({
     perSecond: clients.eventsPerSecond,
@@ -176,6 +181,7 @@ export function createSocketServer(deps: SocketServerDeps): GatewaySocketServer 
     handleSubscriptions(socket);
     limitLifetime(socket);
     logger.debug({ socketId: socket.id, sub }, "client connected");
+    tallyClients("connected");
     releaseHandshake(socket);
     // Last, once every listener of the connection is in place.
     compactClientListenerTables({ socket, conn: socket.conn as unknown as ClientEmitters["conn"] });

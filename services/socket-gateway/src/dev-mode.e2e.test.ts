@@ -1,5 +1,7 @@
+import { spawnSync } from "node:child_process";
 import { createServer } from "node:http";
 import { networkInterfaces } from "node:os";
+import { fileURLToPath } from "node:url";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startService, type ServiceProcess } from "../../../test/support/service-process.js";
 
@@ -68,5 +70,24 @@ describe("where the gateway listens", () => {
   it("keeps 0.0.0.0 as the default outside development mode", async () => {
     service = await startService("socket-gateway", { HOST: undefined, ALLOW_ANONYMOUS: "true" });
     expect((await fetch(`http://${other}:${service.port}/health`)).ok).toBe(true);
+  });
+});
+
+describe("a bad environment at the root npm start", () => {
+  it("prints every problem once, without npm's lifecycle noise", async () => {
+    const root = fileURLToPath(new URL("../../..", import.meta.url));
+    const run = spawnSync("npm", ["start"], {
+      cwd: root,
+      env: { ...process.env, MAX_CONNECTIONS: "lots", SLOW_CONSUMER_MAX_BYTES: "-1" },
+      encoding: "utf8",
+      timeout: 20_000,
+    });
+    const output = run.stdout + run.stderr;
+    expect(output.match(/invalid environment/g)).toHaveLength(1);
+    expect(output).toContain("MAX_CONNECTIONS");
+    expect(output).toContain("SLOW_CONSUMER_MAX_BYTES");
+    expect(output).not.toContain("npm error");
+    // The gateway said what is wrong; the wrapper's exit status would only add npm's screen of errors.
+    expect(run.status).toBe(0);
   });
 });

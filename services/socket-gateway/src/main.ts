@@ -1,14 +1,13 @@
 import { loadConfigOrExit } from "@socket-server/shared/config";
 import { createRedisHistory, historySettings } from "@socket-server/shared/history";
 import { createHttpServer, listen } from "@socket-server/shared/http";
-import { createLogger } from "@socket-server/shared/logging";
+import { createLogger, createTallyLog } from "@socket-server/shared/logging";
 import { createCommonMetrics, createMetricsRegistry, startEmfIfEnabled, trackRedisUp } from "@socket-server/shared/metrics";
 import { closeRedisClient, createRedisClient } from "@socket-server/shared/redis";
 import { createShutdown, guardProcess } from "@socket-server/shared/shutdown";
 import { GatewayConfigSchema } from "./config.js";
 import { createClientAuthenticator } from "./create-client-authenticator.js";
 import { createGatewayApp } from "./create-gateway-app.js";
-import { createRefusalLog } from "./create-refusal-log.js";
 import { createSocketServer } from "./create-socket-server.js";
 import { listenUrl, logDevListening, resolveListenHost, resolvePublishKeys } from "./dev-mode.js";
 import { createRedisRoomFeed } from "./history/create-redis-room-feed.js";
@@ -45,7 +44,7 @@ if (config.REDIS_ENABLED) {
 }
 
 const gatewayMetrics = registerGatewayMetrics(registry);
-const logRefusal = createRefusalLog(logger);
+const logRefusal = createTallyLog(logger, { field: "refused", describe: (total) => `refused ${total} connection(s)` });
 const access = resolveClientAccess(config, logger);
 const socketServer = createSocketServer({
   logger,

@@ -1,17 +1,17 @@
 import { pino } from "pino";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createRefusalLog } from "./create-refusal-log.js";
+import { createTallyLog } from "./create-tally-log.js";
 
 afterEach(() => {
   vi.useRealTimers();
 });
 
-describe("createRefusalLog", () => {
+describe("createTallyLog", () => {
   it("writes one line per interval with the refusals by reason, and nothing while none happen", () => {
     vi.useFakeTimers();
     const lines: Array<Record<string, unknown>> = [];
     const logger = pino({ level: "info" }, { write: (line: string) => void lines.push(JSON.parse(line)) });
-    const note = createRefusalLog(logger, 10_000);
+    const note = createTallyLog(logger, { field: "refused", describe: (total) => `refused ${total} connection(s)`, intervalMs: 10_000 });
     for (let n = 0; n < 500; n++) note(n % 5 === 0 ? "origin_not_allowed" : "rate_limited");
     expect(lines).toEqual([]);
     vi.advanceTimersByTime(10_000);
