@@ -14,16 +14,17 @@ const spoiledByOthers = (run) =>
  * Each step runs `repeats` times after one warm-up; the step stands for the run with the median
  * p99, invalid runs ranked worst (`medianRun`: of two, the worse), and carries the median and
  * spread of its figures over the valid runs. The knee is the last rate that passed;
- * `reached` is false when even the top rate passed.
+ * `reached` is false when even the top rate passed. `runPhase` is the measurement (a broadcast
+ * phase); rising-rates.test.mjs hands in made-up runs to check the search itself.
  */
-export async function climbRates({ rates, stepMs, repeats = 1, phase, log, label, afterStep }) {
+export async function climbRates({ rates, stepMs, repeats = 1, phase, log, label, afterStep, runPhase = runBroadcastPhase }) {
   const steps = [];
   let knee = null;
   let stoppedBy = null;
-  await runBroadcastPhase({ ...phase, rate: rates[0], messages: Math.max(2, Math.round(rates[0] / 2)) }); // warm-up
+  await runPhase({ ...phase, rate: rates[0], messages: Math.max(2, Math.round(rates[0] / 2)) }); // warm-up
   for (const rate of rates) {
     const runs = [];
-    for (let repeat = 0; repeat < repeats; repeat++) runs.push(await runStep({ phase, rate, stepMs, log, label }));
+    for (let repeat = 0; repeat < repeats; repeat++) runs.push(await runStep({ phase, rate, stepMs, log, label, runPhase }));
     const run = representative(runs);
     steps.push(run);
     await afterStep?.(run);
@@ -41,11 +42,11 @@ export async function climbRates({ rates, stepMs, repeats = 1, phase, log, label
 }
 
 /** One run of a step. One spoiled by someone else's load (this machine is shared) is run again, twice at most. */
-async function runStep({ phase, rate, stepMs, log, label }) {
+async function runStep({ phase, rate, stepMs, log, label, runPhase }) {
   let run;
   // One that our own clients could not keep up with is a finding, not noise.
   for (let attempt = 0; attempt < 3; attempt++) {
-    run = await runBroadcastPhase({ ...phase, rate, messages: Math.max(2, Math.round((rate * stepMs) / 1000)) });
+    run = await runPhase({ ...phase, rate, messages: Math.max(2, Math.round((rate * stepMs) / 1000)) });
     if (run.valid || !spoiledByOthers(run) || attempt === 2) break;
     log(`  ${label} ${rate}/s: disturbed by other processes (${run.reasons.join("; ")}), again`);
   }
