@@ -1,3 +1,4 @@
+import { connect as connectTcp } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readMetric } from "../support/gateway-metrics.js";
 import { openRawSocketIo } from "../support/raw-socket-io.js";
@@ -127,6 +128,28 @@ describe("hostile clients against one gateway", () => {
     clients.push(other);
     expect(other.socket.connected).toBe(true);
     console.info(`connection flood: ${connected} of 300 connected from one address`);
+  });
+
+  it("stays up when WebSocket clients refused at the transport reset the connection instead of reading why", async () => {
+    const { port } = new URL(gateway.url);
+    const upgrade =
+      "GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+    // Past the default per-address allowance (20/s plus a burst of 100), so most are refused 429.
+    const statuses = await Promise.all(
+      Array.from({ length: 200 }, () =>
+        new Promise<string>((resolve, reject) => {
+          const socket = connectTcp({ port: Number(port), host: "127.0.0.1", localAddress: "127.0.2.1" }, () => socket.write(upgrade));
+          socket.once("data", (chunk) => {
+            socket.resetAndDestroy();
+            resolve(chunk.toString("latin1").split(" ")[1]!);
+          });
+          socket.once("error", reject);
+        }),
+      ),
+    );
+    expect(statuses.filter((status) => status === "429").length).toBeGreaterThan(50);
+    await expectGatewayServes("127.0.2.2");
   });
 
   it("disconnects a client that stops reading while its room gets 10 MB/s, before the gateway grows by 20 MB", async () => {

@@ -1,6 +1,7 @@
 import { io as connect, type Socket as ClientSocket } from "socket.io-client";
 import { afterEach, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
+import { connect as connectTcp } from "node:net";
 import type { RefreshAck, SubscriptionAck } from "@socket-server/shared/events";
 import { startInProcessGateway, type InProcessGateway, type InProcessGatewayOptions } from "./in-process-gateway.fixture.js";
 import { connectRefused, type ConnectError } from "../../../test/support/socket-client.js";
@@ -290,6 +291,31 @@ describe("client limits", () => {
     const sockets = Array.from({ length: 6 }, () => stockClient(gateway.url, { token }));
     await waitUntil(() => sockets.every((socket) => socket.connected), { what: "six stock clients connected", timeoutMs: 15_000 });
     expect(gateway.refusals.filter((code) => code === "rate_limited").length).toBeGreaterThan(1);
+  });
+
+  it("survives WebSocket clients that reset the connection instead of reading their refusal", async () => {
+    const gateway = await start({ connectionsPerSecondPerIp: 1 });
+    const { port } = new URL(gateway.url);
+    const upgrade =
+      "GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        new Promise<string>((resolve, reject) => {
+          const socket = connectTcp(Number(port), "127.0.0.1", () => socket.write(upgrade));
+          socket.once("data", (chunk) => {
+            // An RST rather than a FIN, with the answer unread.
+            socket.resetAndDestroy();
+            resolve(chunk.toString("latin1").split("\r\n")[0]!);
+          });
+          socket.once("error", reject);
+        }),
+      ),
+    );
+    expect(answers).toContain("HTTP/1.1 429 Too Many Requests");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Still serving: a reset socket's error must not have ended anything.
+    expect([200, 429]).toContain((await handshake(gateway.url)).status);
   });
 
   it("answers a new session over MAX_CONNECTIONS 503 server_full, and a stock client gets in once there is room", async () => {

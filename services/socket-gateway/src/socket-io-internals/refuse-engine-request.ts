@@ -26,6 +26,11 @@ export function refuseEngineRequest(response: unknown, { status, body, headers =
   const socket = (response as { socket?: Duplex }).socket;
   if (!socket) throw new Error("engine.io's upgrade response holds no socket: see refuseEngineRequest");
   const head = Object.entries({ ...all, Connection: "close" }).map(([name, value]) => `${name}: ${value}\r\n`).join("");
+  // Node takes its own "error" listener off a socket it hands to "upgrade": a client that resets
+  // the connection instead of reading the answer would otherwise end the process (ECONNRESET).
+  socket.on("error", ignore);
   if (socket.writable) socket.end(`HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\n${head}\r\n${body}`);
   else socket.destroy();
 }
+
+function ignore(): void {}
