@@ -2,7 +2,7 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["shared/src/**/*.test.ts", "services/*/src/**/*.test.ts", "test/**/*.test.ts", "deploy/**/*.test.ts", "docs/**/*.test.ts", "client/**/*.test.ts", "bench/lib/**/*.test.mjs"],
+    include: ["scripts/**/*.test.ts", "shared/src/**/*.test.ts", "services/*/src/**/*.test.ts", "test/**/*.test.ts", "deploy/**/*.test.ts", "docs/**/*.test.ts", "client/**/*.test.ts", "bench/lib/**/*.test.mjs"],
     globalSetup: ["test/support/redis-global-setup.ts"],
     // End-to-end files start several real processes each; on a 2-core machine they run one at a time.
     fileParallelism: false,

@@ -81,6 +81,9 @@ describe("Redis with a password, and publish-api as the least-privilege user of 
     const { jobId } = (await queued.json()) as { jobId: string };
     const status = await fetch(`${api.url}/v1/notifications/${jobId}`, { headers: { authorization: `Bearer ${KEY}` } });
     expect(await status.json()).toMatchObject({ state: "completed" });
+    // GET /v1/rooms/:room as the restricted user: it asks the gateway over Redis and reads the history.
+    const room = await fetch(`${api.url}/v1/rooms/secure:1`, { headers: { authorization: `Bearer ${KEY}` } });
+    expect(await room.json()).toMatchObject({ subscribers: 1, gateways: 1, complete: true, history: { offset: 2, size: 2 } });
   });
 
   it("keeps the rate limit and used signatures in Redis as the restricted user", async () => {

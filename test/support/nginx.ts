@@ -3,53 +3,21 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { localNginxConfig } from "../../scripts/lib/nginx-config.mjs";
 import { ensureTool } from "./ensure-tool.js";
 import { freePort } from "./free-port.js";
 import { waitUntil } from "./wait-until.js";
 
 // deploy/nginx/nginx.conf run by the real nginx in front of real gateways. Only addresses,
-// file paths and an access log are changed: the routing under test is the file compose mounts.
+// file paths and an access log are changed (scripts/lib/nginx-config.mjs, shared with
+// `npm run fleet`): the routing under test is the file compose mounts. The access log records
+// which gateway served each engine.io session id.
 
 const CONFIG = fileURLToPath(new URL("../../deploy/nginx/nginx.conf", import.meta.url));
 
 /** nginx from PATH, or where Debian puts it (sbin is often missing from a non-root PATH). */
 function findNginx(): string {
   return ensureTool({ candidates: ["nginx", "/usr/sbin/nginx", "/usr/local/sbin/nginx"], versionArgs: ["-v"], debianPackage: "nginx" });
-}
-
-/** Replaces what `pattern` matches, insisting on how many matches there are. */
-function replaceCounted(text: string, pattern: RegExp, count: number, replacement: (match: string, index: number) => string): string {
-  let seen = 0;
-  const result = text.replace(pattern, (match) => replacement(match, seen++));
-  if (seen !== count) throw new Error(`deploy/nginx/nginx.conf changed shape: expected ${count} match(es) of ${pattern}, found ${seen}`);
-  return result;
-}
-
-/**
- * The compose config made runnable on loopback by an unprivileged nginx in `dir`: the upstream
- * servers become the test's gateways, the listener a free port, and logs, pid and temp files
- * move into `dir`. The access log records which gateway served each engine.io session id.
- */
-function localConfig(source: string, dir: string, listenPort: number, gatewayPorts: number[]): string {
-  const serverLine = /^(\s*)server\s+socket-gateway-\d+:\d+;/gm;
-  const declared = source.match(serverLine)?.length ?? 0;
-  if (gatewayPorts.length > declared) throw new Error(`nginx.conf declares ${declared} gateways, the test has ${gatewayPorts.length}`);
-  // Fewer gateways than the compose file: the surplus upstream lines are dropped.
-  let text = replaceCounted(source, serverLine, declared, (line, index) =>
-    index < gatewayPorts.length ? line.replace(/socket-gateway-\d+:\d+/, `127.0.0.1:${gatewayPorts[index]}`) : "",
-  );
-  text = replaceCounted(text, /^(\s*)listen\s+80;/gm, 1, (line) => line.replace("80", `127.0.0.1:${listenPort}`));
-  text = replaceCounted(text, /^(\s*)error_log\s+\S+/gm, 1, (line) => line.replace(/error_log\s+\S+/, `error_log ${dir}/error.log`));
-  text = replaceCounted(text, /^(\s*)pid\s+\S+;/gm, 1, (line) => line.replace(/pid\s+\S+;/, `pid ${dir}/nginx.pid;`));
-  text = replaceCounted(text, /^(\s*)access_log\s+[^;]+;/gm, 1, (line) =>
-    line.replace(
-      /access_log\s+[^;]+;/,
-      `log_format sessions '$arg_sid|$upstream_addr|$status|$request_method|$arg_transport'; access_log ${dir}/access.log sessions;`,
-    ),
-  );
-  // Debian's nginx keeps temp files under /var/lib/nginx, which an unprivileged run cannot use.
-  const temp = ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map((kind) => `${kind}_temp_path ${dir}/${kind};`).join(" ");
-  return replaceCounted(text, /^http\s*\{/gm, 1, (line) => `${line}\n    ${temp}`);
 }
 
 export interface LogEntry {
@@ -76,7 +44,7 @@ export async function startNginx(gatewayPorts: number[]): Promise<NginxProcess> 
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const configPath = join(dir, "nginx.conf");
-  writeFileSync(configPath, localConfig(readFileSync(CONFIG, "utf8"), dir, port, gatewayPorts));
+  writeFileSync(configPath, localNginxConfig(readFileSync(CONFIG, "utf8"), { dir, listenPort: port, gatewayPorts }));
   // -e: the compiled-in error log path is not writable for every user, even before the config is read.
   const child = spawn(binary, ["-p", dir, "-e", join(dir, "error.log"), "-c", configPath, "-g", "daemon off;"], {
     stdio: ["ignore", "ignore", "pipe"],

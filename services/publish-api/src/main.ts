@@ -1,5 +1,5 @@
 import { Queue } from "bullmq";
-import { loadConfigOrExit } from "@socket-server/shared/config";
+import { adminCredentials, loadConfigOrExit } from "@socket-server/shared/config";
 import { NOTIFICATIONS_QUEUE } from "@socket-server/shared/events";
 import { closeHttpServer, createHttpServer, createServiceApp, listen } from "@socket-server/shared/http";
 import { createLogger } from "@socket-server/shared/logging";
@@ -17,6 +17,8 @@ import { closeRedisClient, createRedisClient, pingRedis } from "@socket-server/s
 import { createShutdown, guardProcess } from "@socket-server/shared/shutdown";
 import { PublishApiConfigSchema } from "./config.js";
 import { createBullmqNotificationQueue } from "./create-bullmq-notification-queue.js";
+import { createQueueBoard } from "./create-queue-board.js";
+import { createFleetRoomState } from "./create-fleet-room-state.js";
 
 const config = loadConfigOrExit(PublishApiConfigSchema, process.env, "publish-api");
 const logger = createLogger({ service: "publish-api", level: config.LOG_LEVEL });
@@ -31,6 +33,9 @@ shutdown.add("redis", () => closeRedisClient(redis));
 // and ioredis copies them into every transaction, which made each publish markedly slower.
 const queueRedis = createRedisClient({ url: config.REDIS_URL, name: `${config.REDIS_PREFIX}:publish-api:queue`, role: "command", logger });
 shutdown.add("redis queue client", () => closeRedisClient(queueRedis));
+// GET /v1/rooms/:room asks the gateways over Redis: their answers arrive on a subscriber connection of its own.
+const roomStatsRedis = createRedisClient({ url: config.REDIS_URL, name: `${config.REDIS_PREFIX}:publish-api:room-stats`, role: "subscriber", logger });
+shutdown.add("redis room-stats client", () => closeRedisClient(roomStatsRedis));
 
 const queue = new Queue(NOTIFICATIONS_QUEUE, { connection: queueRedis, prefix: config.REDIS_PREFIX });
 queue.on("error", (error) => logger.warn({ err: error.message }, "notification queue error"));
@@ -62,8 +67,14 @@ app.route("/", createPublishApp({
     onStoreError: () => metrics.countError("redis"),
   }),
   replayStore: createRedisReplayStore({ client: redis, prefix: config.REDIS_PREFIX }),
+  roomState: createFleetRoomState({ client: redis, sub: roomStatsRedis, prefix: config.REDIS_PREFIX, history: historySettings(config), logger }),
   maxPayloadBytes: config.MAX_PAYLOAD_BYTES,
 }));
+const admin = adminCredentials(config);
+if (admin) {
+  app.route("/", createQueueBoard({ queue, credentials: admin }));
+  logger.info("queue board on at /admin/queues, read-only");
+}
 
 const server = createHttpServer(app.fetch, config, publishApiShedding(config.PUBLISH_MAX_IN_FLIGHT, metrics));
 const port = await listen(server, config.PORT, config.HOST);

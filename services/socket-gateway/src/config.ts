@@ -1,6 +1,6 @@
 import { createPublicKey } from "node:crypto";
 import { z } from "zod";
-import { commonEnvFields, envBoolean, envInteger, envList } from "@socket-server/shared/config";
+import { adminEnvFields, checkAdminCredentials, commonEnvFields, envBoolean, envInteger, envList } from "@socket-server/shared/config";
 import { isRoomPattern } from "@socket-server/shared/events";
 import { historyEnvFields } from "@socket-server/shared/history";
 import { publishEnvFields } from "@socket-server/shared/publish-http";
@@ -61,8 +61,13 @@ export const GatewayConfigSchema = z
       .transform((name) => name.toLowerCase())
       .optional(),
     SLOW_CONSUMER_MAX_BYTES: envInteger(1_048_576, { min: 1024 }),
+
+    // Socket.IO's Admin UI under /admin/, on only with both credentials (docs/security.md, "Admin views").
+    ...adminEnvFields(),
+    ADMIN_UI_MODE: z.enum(["production", "development"]).default("production"),
   })
   .superRefine((config, context) => {
+    checkAdminCredentials(config, context);
     const methods = (["JWT_SECRET", "JWT_PUBLIC_KEY", "JWKS_URL"] as const).filter((name) => config[name] !== undefined);
     if (methods.length > 1) {
       context.addIssue({ code: "custom", path: [], message: `set only one of ${methods.join(", ")}` });

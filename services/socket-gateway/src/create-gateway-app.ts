@@ -13,6 +13,8 @@ export interface GatewayAppDeps {
   draining: () => boolean;
   /** Mounted in single-instance mode, where this process is also the publish API. */
   publishApp?: PublishApi["app"] | undefined;
+  /** Socket.IO's Admin UI page, when ADMIN_USERNAME and ADMIN_PASSWORD are set (admin-ui/). */
+  adminUiApp?: Hono | undefined;
 }
 
 /** Everything the gateway answers over plain HTTP; Socket.IO takes `/socket.io/` before this. */
@@ -25,5 +27,6 @@ export function createGatewayApp(deps: GatewayAppDeps): Hono {
     draining: deps.draining,
   });
   if (deps.publishApp) app.route("/", deps.publishApp);
+  if (deps.adminUiApp) app.route("/", deps.adminUiApp);
   return app;
 }

@@ -63,6 +63,8 @@ export interface SocketServerDeps {
   onBroadcast?: BroadcastObserver;
   /** With history on (HISTORY_SIZE > 0): rooms joined at positions, recovery, gap-fill. */
   history?: GatewayHistoryOptions | undefined;
+  /** A namespace clients may connect to besides `/`: the Admin UI's, when it is on (admin-ui/). */
+  adminNamespace?: string | undefined;
 }
 
 // Clients only send subscribe/unsubscribe/auth:refresh; 100 room names or a token fit well within this.
@@ -110,9 +112,10 @@ export function createSocketServer(deps: SocketServerDeps): GatewaySocketServer 
     onCut(reason);
     cutConnection(conn);
   };
+  const otherNamespaces = new Set(deps.adminNamespace === undefined ? [] : [deps.adminNamespace]);
   // Shared by every connection (`this` is the engine.io socket), not a closure made per connection.
   function checkProtocol(this: EngineConnection, data: unknown) {
-    if (isProtocolViolation(data)) cut(this, "protocol_violation");
+    if (isProtocolViolation(data, otherNamespaces)) cut(this, "protocol_violation");
   }
 
   const handshaking = new WeakSet<object>();

@@ -101,14 +101,19 @@ export function createSubscriptionHandlers({ maxRooms, subscribeRoom }: Subscrip
   };
 }
 
+// Each socket's subscription requests still being handled, in order (with history only). Not in
+// `socket.data`: the Admin UI's development mode wraps what is stored there in a Proxy, on which
+// a promise's `then` throws.
+const pending = new WeakMap<GatewaySocket, Promise<void>>();
+
 /** Runs a socket's subscription requests one at a time, in arrival order. */
 function inTurn(socket: GatewaySocket, task: () => Promise<void>) {
-  const previous = socket.data.subscriptions ?? Promise.resolve();
+  const previous = pending.get(socket) ?? Promise.resolve();
   const current = previous.then(task).catch(() => {});
-  socket.data.subscriptions = current;
+  pending.set(socket, current);
   void current.then(() => {
     // Forget the chain once idle, so an idle socket holds no promise.
-    if (socket.data.subscriptions === current) socket.data.subscriptions = undefined;
+    if (pending.get(socket) === current) pending.delete(socket);
   });
 }
 

@@ -2,6 +2,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { pino } from "pino";
 import type { Server } from "socket.io";
+import type { AdminUi } from "./admin-ui/create-admin-ui.js";
 import { createClientAuthenticator } from "./create-client-authenticator.js";
 import { createSocketServer, type ClientPolicy, type CutReason } from "./create-socket-server.js";
 import type { BroadcastObserver } from "./socket-io-internals/broadcast-path.js";
@@ -18,6 +19,8 @@ export interface InProcessGatewayOptions extends Partial<Omit<ClientPolicy, "aut
   onBroadcast?: BroadcastObserver;
   /** History in memory, as the single instance keeps it; `publisher` then publishes through it. */
   history?: HistorySettings & { maxRecoveryMessages?: number };
+  /** Socket.IO's Admin UI, instrumented once the server is attached, as main.ts does. */
+  adminUi?: AdminUi;
 }
 
 export interface InProcessGateway {
@@ -59,6 +62,7 @@ export async function startInProcessGateway(options: InProcessGatewayOptions = {
     onRefused: (code) => refusals.push(code),
     onCut: (reason) => cuts.push(reason),
     ...(options.onBroadcast ? { onBroadcast: options.onBroadcast } : {}),
+    adminNamespace: options.adminUi?.namespace,
     history: history && {
       history,
       historySize: options.history!.size,
@@ -67,6 +71,7 @@ export async function startInProcessGateway(options: InProcessGatewayOptions = {
   });
   if (feedListener) feed.listen(feedListener);
   attach(httpServer);
+  options.adminUi?.instrument(io);
   await new Promise<void>((resolve) => httpServer.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
   const publisher = history && createPublisher({ emitter: createHistoryRoomEmitter(history) });

@@ -1,10 +1,11 @@
-import { loadConfigOrExit } from "@socket-server/shared/config";
+import { adminCredentials, loadConfigOrExit } from "@socket-server/shared/config";
 import { createRedisHistory, historySettings } from "@socket-server/shared/history";
 import { createHttpServer, listen } from "@socket-server/shared/http";
 import { createLogger, createTallyLog } from "@socket-server/shared/logging";
 import { createCommonMetrics, createMetricsRegistry, startEmfIfEnabled, trackRedisUp } from "@socket-server/shared/metrics";
 import { closeRedisClient, createRedisClient } from "@socket-server/shared/redis";
 import { createShutdown, guardProcess } from "@socket-server/shared/shutdown";
+import { createAdminUi } from "./admin-ui/create-admin-ui.js";
 import { GatewayConfigSchema } from "./config.js";
 import { createClientAuthenticator } from "./create-client-authenticator.js";
 import { createGatewayApp } from "./create-gateway-app.js";
@@ -37,7 +38,7 @@ if (config.REDIS_ENABLED) {
   trackRedisUp(registry, () => pub.status === "ready" && sub.status === "ready");
   const prefix = config.REDIS_PREFIX;
   const stored = history && { store: createRedisHistory({ client: pub, prefix, settings: history }), feed: createRedisRoomFeed({ sub, prefix, logger }) };
-  topology = createRedisTopology({ pub, sub, key: prefix, history: stored });
+  topology = createRedisTopology({ pub, sub, key: prefix, history: stored, logger });
 } else {
   const apiKeys = resolvePublishKeys(config.PUBLISH_API_KEYS, config.DEV_MODE, logger);
   topology = createSingleInstanceTopology({ config, apiKeys, metrics, history });
@@ -46,6 +47,9 @@ if (config.REDIS_ENABLED) {
 const gatewayMetrics = registerGatewayMetrics(registry);
 const logRefusal = createTallyLog(logger, { field: "refused", describe: (total) => `refused ${total} connection(s)` });
 const access = resolveClientAccess(config, logger);
+const admin = adminCredentials(config);
+const adminUi = admin && createAdminUi({ credentials: admin, mode: config.ADMIN_UI_MODE });
+if (adminUi) logger.info({ mode: config.ADMIN_UI_MODE }, "Socket.IO Admin UI on at /admin/, read-only");
 const socketServer = createSocketServer({
   logger,
   maxConnections: config.MAX_CONNECTIONS,
@@ -70,6 +74,7 @@ const socketServer = createSocketServer({
   },
   onCut: gatewayMetrics.countCut,
   onBroadcast: gatewayMetrics.observeBroadcast,
+  adminNamespace: adminUi?.namespace,
   history: topology.history && {
     history: topology.history.store,
     historySize: config.HISTORY_SIZE,
@@ -81,6 +86,7 @@ registerSocketGauges(registry, socketServer.io);
 if (topology.history && socketServer.feedListener) topology.history.feed.listen(socketServer.feedListener);
 
 const publishApi = topology.publishApi(socketServer.io);
+topology.answerRoomStats(socketServer.io);
 const app = createGatewayApp({
   logger,
   registry,
@@ -88,10 +94,12 @@ const app = createGatewayApp({
   redisCheck: topology.redisCheck,
   draining: () => shutdown.draining,
   publishApp: publishApi?.app,
+  adminUiApp: adminUi?.app,
 });
 // The timeouts cover HTTP requests only: upgraded WebSockets and held long-polls are not cut.
 const httpServer = createHttpServer(app.fetch, config, publishApi?.shedding);
 socketServer.attach(httpServer);
+adminUi?.instrument(socketServer.io);
 // Closes every socket (clients see `transport close` and reconnect elsewhere), the adapter and the HTTP server.
 shutdown.add("socket.io", () => socketServer.io.close());
 shutdown.add("emf", startEmfIfEnabled(config, registry, "socket-gateway"));

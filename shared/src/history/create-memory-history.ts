@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { FeedMessage } from "./feed-message.js";
 import { NO_POSITION, positionTtlSeconds, type HistoryEntry, type HistorySettings, type RoomHistory } from "./room-history.js";
+import { NO_HISTORY_STATE, type RoomHistoryState } from "./room-history-state.js";
 
 export interface MemoryHistoryDeps {
   settings: HistorySettings;
@@ -27,6 +28,8 @@ const SWEEP_INTERVAL_MS = 60_000;
 export interface MemoryHistory extends RoomHistory {
   /** What the process holds, for the history size metrics. */
   stats(): { rooms: number; messages: number };
+  /** One room's position and the messages it still holds (expired ones not counted), for GET /v1/rooms/:room. */
+  state(room: string): Promise<RoomHistoryState>;
 }
 
 export function createMemoryHistory({ settings, onAppend, now = Date.now }: MemoryHistoryDeps): MemoryHistory {
@@ -61,6 +64,10 @@ export function createMemoryHistory({ settings, onAppend, now = Date.now }: Memo
       let messages = 0;
       for (const log of rooms.values()) messages += log.entries.length;
       return { rooms: rooms.size, messages };
+    },
+    async state(room) {
+      const log = live(room, now());
+      return log ? { offset: log.offset, epoch: log.epoch, size: log.entries.length } : NO_HISTORY_STATE;
     },
     async append({ room, entry, idempotencyKey }) {
       const at = now();

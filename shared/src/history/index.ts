@@ -1,4 +1,6 @@
 export * from "./room-history.js";
+export * from "./room-history-state.js";
+export * from "./create-redis-history-state.js";
 export * from "./history-keys.js";
 export * from "./feed-message.js";
 export * from "./create-redis-history.js";

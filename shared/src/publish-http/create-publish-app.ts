@@ -7,9 +7,12 @@ import { assertPayloadFits } from "./assert-payload-fits.js";
 import { limitBody } from "./limit-body.js";
 import { assertRoomsAllowed } from "./assert-rooms-allowed.js";
 import type { PublishEnv } from "./caller.js";
+import { createPublishDocsApp } from "./create-publish-docs-app.js";
 import type { KeyRateLimiter } from "./key-rate-limiter.js";
 import type { NotificationQueue } from "./notification-queue.js";
 import type { ReplayStore } from "./replay-store.js";
+import type { ReadRoomState } from "./room-state.js";
+import { roomStateRoute } from "./room-state-route.js";
 import { requireApiKey } from "./require-api-key.js";
 import { verifySignature } from "./verify-signature.js";
 
@@ -21,6 +24,8 @@ export interface PublishAppDeps {
   rateLimiter: KeyRateLimiter;
   /** Remembers used signatures; only consulted for keys that sign. */
   replayStore: ReplayStore;
+  /** `GET /v1/rooms/:room`: the room's sockets (this process's, or the fleet's over Redis) and history. */
+  roomState: ReadRoomState;
   maxPayloadBytes: number;
   now?: () => number;
 }
@@ -37,10 +42,13 @@ const ENVELOPE_ALLOWANCE_BYTES = 128 * 1024;
 export function createPublishApp(deps: PublishAppDeps): Hono<PublishEnv> {
   const { publisher, notifications, maxPayloadBytes, now = Date.now } = deps;
   const app = new Hono<PublishEnv>();
+  const bodyLimitBytes = maxPayloadBytes + ENVELOPE_ALLOWANCE_BYTES;
+  // Its document and docs page, outside /v1: no key needed.
+  app.route("/", createPublishDocsApp({ maxPayloadBytes, bodyLimitBytes, notifications: notifications !== undefined }));
 
   // Excess load is refused before it gets here, by the HTTP server (PUBLISH_MAX_IN_FLIGHT).
   app.use("/v1/*", requireApiKey(deps.apiKeys));
-  app.use("/v1/*", limitBody(maxPayloadBytes + ENVELOPE_ALLOWANCE_BYTES));
+  app.use("/v1/*", limitBody(bodyLimitBytes));
   // After the body limit (it reads the body) and before the rate limit, so requests with a bad
   // signature cannot spend a signing key's allowance.
   app.use("/v1/*", verifySignature({ replayStore: deps.replayStore, now }));
@@ -79,6 +87,8 @@ export function createPublishApp(deps: PublishAppDeps): Hono<PublishEnv> {
     if (!status) throw new AppError("not_found", `no notification with jobId ${JSON.stringify(jobId)}`);
     return c.json(status, 200);
   });
+
+  app.get("/v1/rooms/:room", roomStateRoute(deps.roomState));
 
   return app;
 }

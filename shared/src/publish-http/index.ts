@@ -10,4 +10,8 @@ export * from "./replay-store.js";
 export * from "./create-memory-replay-store.js";
 export * from "./create-redis-replay-store.js";
 export * from "./notification-queue.js";
+export * from "./room-state.js";
 export * from "./sign-request.js";
+export * from "./create-publish-openapi.js";
+export * from "./publish-api-operations.js";
+export * from "./publish-api-responses.js";

@@ -9,6 +9,7 @@ import { createPublishApp } from "./create-publish-app.js";
 import type { KeyRateLimiter } from "./key-rate-limiter.js";
 import type { NotificationQueue } from "./notification-queue.js";
 import type { ReplayStore } from "./replay-store.js";
+import type { ReadRoomState } from "./room-state.js";
 
 export const KEY = "test-key";
 export const OTHER_KEY = "other-key";
@@ -19,6 +20,7 @@ export interface PublishAppFixtureOptions {
   notifications?: NotificationQueue;
   rateLimiter?: KeyRateLimiter;
   replayStore?: ReplayStore;
+  roomState?: ReadRoomState;
   maxPayloadBytes?: number;
   now?: () => number;
 }
@@ -47,6 +49,7 @@ export function publishAppFixture(options: PublishAppFixtureOptions = {}) {
     // On the app's clock: with a pinned `now`, a store on the real clock would expire claims
     // early and let a replay through (the fuzz test caught this once the run took over 4 s).
     replayStore: options.replayStore ?? createMemoryReplayStore(options.now ? { now: options.now } : {}),
+    roomState: options.roomState ?? (async () => ({ subscribers: 0, gateways: 0, complete: true, gatewaysAsked: 0, gatewaysAnswered: 0, history: null })),
     maxPayloadBytes: options.maxPayloadBytes ?? 1000,
     ...(options.now ? { now: options.now } : {}),
   }));

@@ -8,6 +8,7 @@ import {
   type PublishKeyConfig,
 } from "@socket-server/shared/publish-http";
 import { createHistoryRoomEmitter, createInProcessRoomEmitter, createPublisher } from "@socket-server/shared/publishing";
+import { createLocalRoomState } from "../room-stats/create-local-room-state.js";
 import type { Topology } from "./topology.js";
 
 export interface SingleInstanceTopologyDeps {
@@ -36,6 +37,8 @@ export function createSingleInstanceTopology({ config, apiKeys, metrics, history
     adapter: undefined,
     redisCheck: async () => "disabled",
     history: history && { store: history, feed, stats: history.stats },
+    // Its publish API counts this process's sockets directly.
+    answerRoomStats: () => {},
     publishApi: (io) => ({
       app: createPublishApp({
         publisher: instrumentPublisher(
@@ -48,6 +51,7 @@ export function createSingleInstanceTopology({ config, apiKeys, metrics, history
         // One process: counts and used signatures live in its memory.
         rateLimiter: createKeyRateLimiter({ perSecond: config.PUBLISH_RATE_LIMIT_PER_SECOND, burst: config.PUBLISH_RATE_LIMIT_BURST }),
         replayStore: createMemoryReplayStore(),
+        roomState: createLocalRoomState({ io, history }),
         maxPayloadBytes: config.MAX_PAYLOAD_BYTES,
       }),
       // Refusing its excess like publish-api does.

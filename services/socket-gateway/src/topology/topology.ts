@@ -14,6 +14,8 @@ export interface Topology {
   redisCheck(): Promise<CheckState>;
   /** The publish API this process serves over its own sockets; none in a fleet, where publish-api serves it. */
   publishApi(io: Server): PublishApi | undefined;
+  /** In a fleet: answers publish-api's room-stats requests (GET /v1/rooms/:room) with this process's counts. */
+  answerRoomStats(io: Server): void;
   /** Where rooms' histories are read and announced; absent with HISTORY_SIZE=0. */
   history: { store: RoomHistory; feed: RoomFeed; stats?: () => { rooms: number; messages: number } } | undefined;
 }
