@@ -1,6 +1,6 @@
-import { connect as connectTcp } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readMetric } from "../support/gateway-metrics.js";
+import { upgradeThenReset } from "../support/reset-upgrade.js";
 import { openRawSocketIo } from "../support/raw-socket-io.js";
 import { startService, type ServiceProcess } from "../support/service-process.js";
 import { connectClient, type TransportError, type TestClient } from "../support/socket-client.js";
@@ -131,23 +131,9 @@ describe("hostile clients against one gateway", () => {
   });
 
   it("stays up when WebSocket clients refused at the transport reset the connection instead of reading why", async () => {
-    const { port } = new URL(gateway.url);
-    const upgrade =
-      "GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
-      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+    const port = Number(new URL(gateway.url).port);
     // Past the default per-address allowance (20/s plus a burst of 100), so most are refused 429.
-    const statuses = await Promise.all(
-      Array.from({ length: 200 }, () =>
-        new Promise<string>((resolve, reject) => {
-          const socket = connectTcp({ port: Number(port), host: "127.0.0.1", localAddress: "127.0.2.1" }, () => socket.write(upgrade));
-          socket.once("data", (chunk) => {
-            socket.resetAndDestroy();
-            resolve(chunk.toString("latin1").split(" ")[1]!);
-          });
-          socket.once("error", reject);
-        }),
-      ),
-    );
+    const statuses = await Promise.all(Array.from({ length: 200 }, () => upgradeThenReset(port, "127.0.2.1")));
     expect(statuses.filter((status) => status === "429").length).toBeGreaterThan(50);
     await expectGatewayServes("127.0.2.2");
   });

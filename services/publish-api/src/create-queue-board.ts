@@ -7,23 +7,11 @@ import { Hono, type MiddlewareHandler } from "hono";
 import { basicAuth } from "hono/basic-auth";
 import { HTTPException } from "hono/http-exception";
 import type { AdminCredentials } from "@socket-server/shared/config";
+import { adminPagePolicy } from "@socket-server/shared/http";
 
 export const QUEUE_BOARD_PATH = "/admin/queues";
 
-// The services answer with `default-src 'none'` (SECURE_API_HEADERS); the board needs its own
-// scripts, its inline styles and its API on this origin. Its Google Fonts stylesheet stays
-// blocked: an admin page on an internal network should not reach out (the UI falls back to sans-serif).
-const PAGE_POLICY = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "base-uri 'self'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join("; ");
+const PAGE_POLICY = adminPagePolicy({ baseUri: "'self'" });
 
 export interface QueueBoardDeps {
   queue: Queue;

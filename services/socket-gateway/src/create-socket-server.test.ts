@@ -1,9 +1,9 @@
 import { io as connect, type Socket as ClientSocket } from "socket.io-client";
 import { afterEach, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
-import { connect as connectTcp } from "node:net";
 import type { RefreshAck, SubscriptionAck } from "@socket-server/shared/events";
 import { startInProcessGateway, type InProcessGateway, type InProcessGatewayOptions } from "./in-process-gateway.fixture.js";
+import { upgradeThenReset } from "../../../test/support/reset-upgrade.js";
 import { connectRefused, type ConnectError } from "../../../test/support/socket-client.js";
 import { mintToken } from "../../../test/support/tokens.js";
 import { waitUntil } from "../../../test/support/wait-until.js";
@@ -295,24 +295,9 @@ describe("client limits", () => {
 
   it("survives WebSocket clients that reset the connection instead of reading their refusal", async () => {
     const gateway = await start({ connectionsPerSecondPerIp: 1 });
-    const { port } = new URL(gateway.url);
-    const upgrade =
-      "GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
-      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
-    const answers = await Promise.all(
-      Array.from({ length: 10 }, () =>
-        new Promise<string>((resolve, reject) => {
-          const socket = connectTcp(Number(port), "127.0.0.1", () => socket.write(upgrade));
-          socket.once("data", (chunk) => {
-            // An RST rather than a FIN, with the answer unread.
-            socket.resetAndDestroy();
-            resolve(chunk.toString("latin1").split("\r\n")[0]!);
-          });
-          socket.once("error", reject);
-        }),
-      ),
-    );
-    expect(answers).toContain("HTTP/1.1 429 Too Many Requests");
+    const port = Number(new URL(gateway.url).port);
+    const answers = await Promise.all(Array.from({ length: 10 }, () => upgradeThenReset(port)));
+    expect(answers).toContain("429");
     await new Promise((resolve) => setTimeout(resolve, 200));
     // Still serving: a reset socket's error must not have ended anything.
     expect([200, 429]).toContain((await handshake(gateway.url)).status);

@@ -8,3 +8,4 @@ export * from "./create-service-app.js";
 export * from "./harden-http-server.js";
 export * from "./create-http-server.js";
 export * from "./shed-excess-requests.js";
+export * from "./admin-page-policy.js";

@@ -3,25 +3,14 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { serveStatic } from "@hono/node-server/serve-static";
 import { Hono } from "hono";
+import { adminPagePolicy } from "@socket-server/shared/http";
 
 export const ADMIN_UI_PATH = "/admin";
 
 // The UI's build as @socket.io/admin-ui ships it (ui/dist, a Vue page with relative URLs).
 const UI_DIR = join(dirname(createRequire(import.meta.url).resolve("@socket.io/admin-ui/package.json")), "ui/dist");
 
-// The services answer with `default-src 'none'` (SECURE_API_HEADERS); the page needs its own
-// files, the inline styles Vuetify writes and a Socket.IO connection back to this origin only.
-const PAGE_POLICY = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join("; ");
+const PAGE_POLICY = adminPagePolicy({ baseUri: "'none'" });
 
 /**
  * The Admin UI's page under `/admin/` (its Socket.IO connection goes to `/socket.io/` as any
