@@ -13,7 +13,8 @@ const MODES = {
     idleWindowMs: 25_000, // one Engine.IO pingInterval, so every socket is pinged once in the window
     settleMs: 10_000, // after the ramp, before the idle window: V8 gives back the ramp's memory
     // Rate steps run twice each (the worse of the two stands for the step), fan-out runs three times.
-    publishApi: { rates: [1_000, 2_000, 4_000, 6_000, 8_000, 10_000, 12_000, 15_000], stepMs: 3_000, repeats: 2 },
+    // batchRates: messages/s in POST /v1/publish batches of 100, on the history-on publish-api after its climb.
+    publishApi: { rates: [1_000, 2_000, 4_000, 6_000, 8_000, 10_000, 12_000, 15_000], stepMs: 3_000, repeats: 2, batchRates: [10_000, 20_000, 30_000, 40_000, 50_000, 60_000] },
     smallRooms: { rooms: 1_000, rates: [500, 1_000, 2_000, 4_000], stepMs: 3_000, repeats: 2 },
     saturation: { rates: [4, 8, 16], stepMs: 4_000, repeats: 2 },
     queue: { connections: 2_000, rates: [250, 500, 1_000, 2_000], stepMs: 3_000, repeats: 2 },
@@ -28,7 +29,7 @@ const MODES = {
     fanout: { sizes: [100, 1024], intervalMs: 500, warmupMessages: 10, repeats: 5, extraAttempts: 5, messages: 40 },
     idleWindowMs: 25_000,
     settleMs: 10_000,
-    publishApi: { rates: [2_000, 5_000, 10_000, 15_000, 20_000, 25_000, 30_000], stepMs: 8_000, repeats: 3 },
+    publishApi: { rates: [2_000, 5_000, 10_000, 15_000, 20_000, 25_000, 30_000], stepMs: 8_000, repeats: 3, batchRates: [10_000, 20_000, 30_000, 40_000, 50_000, 60_000, 80_000] },
     smallRooms: { rooms: 1_000, rates: [500, 1_000, 2_000, 4_000, 6_000, 8_000, 12_000], stepMs: 8_000, repeats: 3 },
     saturation: { rates: [4, 8, 12, 16, 24, 32], stepMs: 8_000, repeats: 3 },
     queue: { connections: 2_000, rates: [250, 500, 1_000, 2_000, 3_000, 5_000, 7_000], stepMs: 8_000, repeats: 3 },

@@ -15,15 +15,18 @@ selfLoopDelay.enable();
 /**
  * One open-loop HTTP step with no subscribers to wait for: `count` POSTs at `rate`, then until
  * every answer is in (bounded). Accepted per second is counted up to the last answer, so an
- * overloaded server shows its real capacity rather than the offered rate.
+ * overloaded server shows its real capacity rather than the offered rate. With
+ * `messagesPerRequest` above 1 every request is a batch: `rate` and `count` are still requests,
+ * what is accepted is counted in messages (a 202 all of them, a 207 those its results took).
  */
-export async function runPublishStep({ server, path, rate, count, bodyFor, clientPids = [], redisPid = null }) {
+export async function runPublishStep({ server, path, rate, count, bodyFor, clientPids = [], redisPid = null, messagesPerRequest = 1 }) {
   const publisher = await createPipelinedPublisher({ port: server.port, path, token: PUBLISH_KEY, connections: 16 });
   let accepted = 0;
   let lastAnswerAt = 0;
-  publisher.onAnswer((status) => {
+  publisher.onAnswer((status, body) => {
     lastAnswerAt = nowMs();
-    if (status === "202") accepted++;
+    if (status === "202") accepted += messagesPerRequest;
+    else if (status === "207") accepted += body.toString().split('"status":202').length - 1;
   });
   selfLoopDelay.reset();
   const serverCpu0 = cpuMicros(server.pid);
@@ -51,12 +54,13 @@ export async function runPublishStep({ server, path, rate, count, bodyFor, clien
   const loopDelayP99Ms = selfLoopDelay.percentile(99) / 1e6;
   const reasons = [];
   if (stats.answered < stats.sent) reasons.push(`${stats.sent - stats.answered} unanswered`);
-  if (accepted < stats.answered) reasons.push(`${stats.answered - accepted} not accepted: ${stats.errorSamples[0] ?? ""}`);
+  if (accepted < stats.answered * messagesPerRequest) reasons.push(`${stats.answered * messagesPerRequest - accepted} not accepted: ${(stats.errorSamples[0] ?? "").slice(0, 200)}`);
   if (clientCpuPct > LIMITS.clientCpuPct) reasons.push(`client core ${clientCpuPct.toFixed(0)}% busy`);
   if (serverCoreLoad.othersPct > LIMITS.serverCoreOthersPct) reasons.push(`other processes took ${serverCoreLoad.othersPct.toFixed(0)}% of the server core`);
   if (loopDelayP99Ms > LIMITS.loopDelayP99Ms) reasons.push(`publisher event-loop delay p99 ${loopDelayP99Ms.toFixed(1)} ms`);
   return {
     rate,
+    messagesPerRequest,
     sent: stats.sent,
     accepted,
     acceptedPerSecond: (accepted / wallMs) * 1000,

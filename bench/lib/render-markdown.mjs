@@ -104,14 +104,19 @@ export function renderMarkdown(results, chartFile) {
     lines.push("| server | offered/s | accepted/s | HTTP p50 (ms) | HTTP p99 (ms) | server CPU | CPU / request (µs) | vs floor | Redis CPU / publish (µs) | client core | validity |", "|---|---|---|---|---|---|---|---|---|---|---|");
     const floorAt = (rate) => api.floor?.steps.find((s) => s.rate === rate);
     const rowsOf = [["floor (bare route)", api.floor], ...(api.historyOff ? [["publish-api, history off", api.historyOff]] : []), [api.historyOff ? "publish-api, history on" : "publish-api", api]];
+    if (api.batch?.steps) rowsOf.push([`publish-api, batches of ${api.batch.batchSize} (offered in messages/s)`, api.batch]);
     for (const [name, run] of rowsOf) {
       for (const s of run?.steps ?? []) {
-        const base = run === api.floor ? s : floorAt(s.rate);
+        // A batch's CPU per request is per 100 messages: not comparable with the floor's.
+        const base = run === api.floor ? s : run === api.batch ? undefined : floorAt(s.rate);
         lines.push(`| ${name} | ${s.rate} | ${withRange(s.acceptedPerSecond, s.spread?.acceptedPerSecond, 0)} | ${f(s.httpLatency.p50, 2)} | ${f(s.httpLatency.p99, 2)} | ${f(s.serverCpuPct, 0)}% | ${f(s.serverCpuUsPerRequest, 0)} | ${ratio(s.serverCpuUsPerRequest, base?.serverCpuUsPerRequest)} | ${f(s.redisCpuUsPerAccepted)} | ${f(s.clientCpuPct, 0)}% | ${validity(s)} |`);
       }
     }
     const offMax = api.historyOff ? `, history off ${f(api.historyOff.maxAcceptedPerSecond, 0)}` : "";
     lines.push("", `Most publishes accepted per second with every one answered 202: publish-api${api.historyOff ? " with history" : ""} **${f(api.maxAcceptedPerSecond, 0)}**${offMax}${api.floor ? `, the floor ${f(api.floor.maxAcceptedPerSecond, 0)} (publish-api ${ratio(api.maxAcceptedPerSecond, api.floor.maxAcceptedPerSecond)} of it)` : ""}.`, "");
+    if (api.batch?.steps) {
+      lines.push(`Then the same publish-api and Redis with \`POST /v1/publish\` batches of ${api.batch.batchSize}: most messages accepted per second with every one answered 202 **${f(api.batch.maxAcceptedPerSecond, 0)}**, ${ratio(api.batch.maxAcceptedPerSecond, api.batch.singlesMaxAcceptedPerSecond)} single publishes' (target at least ${api.batch.target}×).`, "");
+    }
     if (api.history?.rows.length) {
       lines.push("### What history costs a publish", "", `Per accepted publish, median over each step's valid runs [min–max]: publish-api's CPU and its Redis's CPU, history on against off. A rate is compared when both steps are valid and answered 202 to everything; the target is at most ${api.history.target}× for publish-api.`, "");
       lines.push("| offered/s | publish-api, on (µs) | off (µs) | on / off | Redis, on (µs) | off (µs) | on / off | compared |", "|---|---|---|---|---|---|---|---|");
@@ -198,6 +203,10 @@ function renderTargets({ targets, publishApi, queuePath, recovery }) {
       const compared = history.rows.filter((row) => row.comparable && row.apiRatio !== null);
       const shown = compared.length ? compared.map((row) => `${row.apiRatio.toFixed(2)}× at ${row.rate}/s`).join(", ") : "no rate comparable";
       rows.push([`issue 13: publish-api CPU per publish, history on ≤ ${history.target}× off`, shown, history.met]);
+    }
+    const batch = publishApi.batch;
+    if (batch?.steps) {
+      rows.push([`batches: accepted messages/s ≥ ${batch.target}× single publishes'`, `${batch.ratio === null ? "–" : `${batch.ratio.toFixed(2)}×`} (${f(batch.maxAcceptedPerSecond, 0)}/s against ${f(batch.singlesMaxAcceptedPerSecond, 0)}/s)`, batch.met]);
     }
   }
   if (queuePath?.steps) {

@@ -17,6 +17,12 @@ import { startPublishRig } from "../lib/publish-rig.mjs";
  * until a server stops answering 202 to everything as fast as it is asked; that one stops, the
  * others go on. Each step runs `repeats` times; the run with the median accepted rate, invalid
  * runs ranked worst (of two, the worse), stands for it, with the spread over the valid runs beside it.
+ *
+ * Then batches: the history-on publish-api, the same process and Redis that just climbed with
+ * single publishes, climbs again with `POST /v1/publish` batches of `BATCH_SIZE` messages, its
+ * rates in messages per second (`batchRates`). The figure is the ratio of the most messages
+ * accepted per second, batches against single publishes, each with every message answered 202
+ * (the issue's target: at least 5×).
  */
 const VARIANTS = [
   { key: "floor", target: "publish-floor", env: { VARIANT: "node" }, label: "bare publish route" },
@@ -24,9 +30,13 @@ const VARIANTS = [
   { key: "historyOn", target: "publish-api", env: {}, label: "publish-api, history on" },
 ];
 
+export const BATCH_SIZE = 100;
+const BATCH_TARGET = 5;
+
 export async function runPublishApiAlone({ config, log }) {
-  const { rates, stepMs, repeats = 1 } = config.publishApi;
+  const { rates, stepMs, repeats = 1, batchRates = [] } = config.publishApi;
   const variants = [];
+  let batches = null;
   try {
     for (const variant of VARIANTS) variants.push({ ...variant, rig: await startPublishRig(variant.target, variant.env), steps: [], climbing: true });
     for (const variant of variants) await runOnce(variant, 1_000, 1_000); // warm-up
@@ -49,24 +59,68 @@ export async function runPublishApiAlone({ config, log }) {
         if (step.acceptedPerSecond < rate * 0.95 || step.httpLatency.p99 > 250) variant.climbing = false;
       }
     }
+    const historyOn = variants.find((variant) => variant.key === "historyOn");
+    if (batchRates.length > 0) batches = await climb(historyOn.rig, { rates: batchRates, stepMs, repeats, log, batch: true });
   } finally {
     for (const variant of variants) await variant.rig.stop();
   }
   const byKey = Object.fromEntries(variants.map((variant) => [variant.key, climbResult(variant)]));
-  return { ...byKey.historyOn, floor: byKey.floor, historyOff: byKey.historyOff, history: compareHistory(byKey.historyOn, byKey.historyOff), redisOnClientCore: true, interleaved: true };
+  return {
+    ...byKey.historyOn,
+    floor: byKey.floor,
+    historyOff: byKey.historyOff,
+    history: compareHistory(byKey.historyOn, byKey.historyOff),
+    batch: batches && compareBatches(batches, byKey.historyOn),
+    redisOnClientCore: true,
+    interleaved: true,
+  };
 }
 
-const bodyFor = (k, due) => JSON.stringify({ room: "bench-nobody", event: BENCH_EVENT, data: makeData(due, k, 0, 100) });
+const messageFor = (k, due, room = "bench-nobody") => ({ room, event: BENCH_EVENT, data: makeData(due, k, 0, 100) });
+const bodyFor = (k, due) => JSON.stringify(messageFor(k, due));
+// Every message of a batch carries the batch's due time; `s` numbers the messages across batches.
+// All to one room, as the single publishes are, unless `rooms` spreads them over that many.
+const batchBodyFor = (rooms) => (k, due) =>
+  JSON.stringify({ messages: Array.from({ length: BATCH_SIZE }, (_, i) => messageFor(k * BATCH_SIZE + i, due, rooms > 1 ? `bench-nobody-${i % rooms}` : undefined)) });
 
-async function runOnce({ rig }, rate, count) {
+async function runOnce({ rig, rooms = 1 }, rate, count, batch = false) {
   const { server, clientPids, redis } = rig;
+  const shape = batch ? { rate: rate / BATCH_SIZE, count: Math.max(1, Math.round(count / BATCH_SIZE)), bodyFor: batchBodyFor(rooms), messagesPerRequest: BATCH_SIZE } : { rate, count, bodyFor };
   let step;
   // Someone else's load on the server core spoils a step: run it again, twice at most.
   for (let attempt = 0; attempt < 3; attempt++) {
-    step = await runPublishStep({ server, path: "/v1/publish", rate, count, bodyFor, clientPids, redisPid: redis.pid });
+    step = await runPublishStep({ server, path: "/v1/publish", clientPids, redisPid: redis.pid, ...shape });
     if (!step.reasons.some((reason) => reason.includes("other processes"))) break;
   }
-  return step;
+  // The step's offered rate in messages per second, as the single publishes' steps have it.
+  return { ...step, rate };
+}
+
+/**
+ * One rig climbing alone at rising rates in messages per second, with single publishes or with
+ * batches (their messages to one room, or spread over `rooms`), each step repeated and
+ * summarized as the interleaved climb's are, until it falls behind what is offered. Exported for
+ * `experiments/publish-api-batch.mjs`.
+ */
+export async function climb(rig, { rates, stepMs, repeats = 1, log = () => {}, batch = false, rooms = 1 }) {
+  const label = batch ? `publish-api, batches of ${BATCH_SIZE}${rooms > 1 ? ` over ${rooms} rooms` : ""}` : "publish-api";
+  const variant = { rig, rooms, label, steps: [] };
+  await runOnce(variant, 1_000, 1_000, batch); // warm-up
+  for (const rate of rates) {
+    const runs = [];
+    for (let repeat = 0; repeat < repeats; repeat++) runs.push(await runOnce(variant, rate, Math.round((rate * stepMs) / 1000), batch));
+    const step = summarize(runs);
+    variant.steps.push(step);
+    logStep(log, variant.label, step, repeats);
+    if (step.acceptedPerSecond < rate * 0.95 || step.httpLatency.p99 > 250) break;
+  }
+  return { ...climbResult(variant), ...(batch ? { batchSize: BATCH_SIZE } : {}) };
+}
+
+/** Batches against single publishes on the same rig: the ratio of their most messages accepted per second. */
+export function compareBatches(batches, singles) {
+  const ratio = batches.maxAcceptedPerSecond && singles.maxAcceptedPerSecond ? batches.maxAcceptedPerSecond / singles.maxAcceptedPerSecond : null;
+  return { ...batches, singlesMaxAcceptedPerSecond: singles.maxAcceptedPerSecond, ratio, target: BATCH_TARGET, met: ratio === null ? null : ratio >= BATCH_TARGET };
 }
 
 const summarize = (runs) =>
@@ -81,6 +135,7 @@ const summarize = (runs) =>
 function logStep(log, label, step, repeats) {
   const { spread } = step;
   log(`  ${label} ${step.rate}/s offered: ${Math.round(step.acceptedPerSecond)}/s accepted` +
+    `${step.messagesPerRequest > 1 ? ` (${Math.round(step.rate / step.messagesPerRequest)} requests/s)` : ""}` +
     `${repeats > 1 ? ` (${Math.round(spread.acceptedPerSecond.min)}–${Math.round(spread.acceptedPerSecond.max)} over ${step.runs} runs)` : ""}, HTTP p50 ${step.httpLatency.p50} ms ` +
     `p99 ${step.httpLatency.p99} ms, server ${step.serverCpuPct.toFixed(0)}%, ${step.serverCpuUsPerRequest?.toFixed(0) ?? "–"} µs/request, ` +
     `Redis ${step.redisCpuUsPerAccepted?.toFixed(1) ?? "–"} µs/publish, client ${step.clientCpuPct.toFixed(0)}%` +
@@ -88,7 +143,7 @@ function logStep(log, label, step, repeats) {
 }
 
 function climbResult({ steps, label }) {
-  const best = steps.filter((s) => s.accepted === s.sent).sort((a, b) => b.acceptedPerSecond - a.acceptedPerSecond)[0];
+  const best = steps.filter((s) => s.accepted === s.sent * s.messagesPerRequest).sort((a, b) => b.acceptedPerSecond - a.acceptedPerSecond)[0];
   return { label, steps, maxAcceptedPerSecond: best?.acceptedPerSecond ?? null, bestStep: best ?? null };
 }
 

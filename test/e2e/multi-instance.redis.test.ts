@@ -90,6 +90,29 @@ describe("multi instance: two gateways, publish-api and worker sharing Redis", (
     expect(beforeSentinel(bystander)).toEqual([]);
   });
 
+  it("delivers a batch of 100 messages to clients on both gateways in message order, offsets as answered", async () => {
+    const onA = await connectClient(gatewayA.url, { token: await clientToken() });
+    const onB = await connectClient(gatewayB.url, { token: await clientToken() });
+    clients.push(onA, onB);
+    await onA.subscribe(["batch:1", "batch:2"]);
+    await onB.subscribe("batch:1");
+    // Every tenth message to both rooms: each room's copy is an append of its own, all in one pipeline.
+    const messages = Array.from({ length: 100 }, (_, n) => ({ rooms: n % 10 === 0 ? ["batch:1", "batch:2"] : ["batch:1"], event: "step", data: { n } }));
+    const response = await post("/v1/publish", { messages });
+    expect(response.status).toBe(202);
+    const { results } = (await response.json()) as { results: Array<{ status: number; id: string; offsets: Record<string, number> }> };
+    expect(results.map(({ offsets }) => offsets["batch:1"])).toEqual(messages.map((_, n) => n + 1));
+
+    await waitUntil(() => onA.received.length === 110 && onB.received.length === 100, { what: "the batch on both gateways" });
+    await sendSentinel(["batch:1"], [[onA, 1], [onB, 1]]);
+    for (const client of [onA, onB]) {
+      const inRoom = beforeSentinel(client).filter((copy) => copy.meta.room === "batch:1");
+      expect(inRoom.map((copy) => [(copy.data as { n: number }).n, copy.meta.offset, copy.meta.id])).toEqual(results.map(({ id }, n) => [n, n + 1, id]));
+    }
+    const second = beforeSentinel(onA).filter((copy) => copy.meta.room === "batch:2");
+    expect(second.map((copy) => [(copy.data as { n: number }).n, copy.meta.offset])).toEqual(Array.from({ length: 10 }, (_, i) => [i * 10, i + 1]));
+  });
+
   it("skips the sockets listed in `except`", async () => {
     const sender = await connectClient(gatewayA.url, { token: await clientToken() });
     const other = await connectClient(gatewayB.url, { token: await clientToken() });

@@ -79,12 +79,15 @@ describe("fuzzing a real publish-api process", () => {
     for (const bytes of [...garbage, ...halfValid]) await rawExchange(api.port, bytes);
 
     const chunk = `${"x".repeat(64 * 1024)}`;
-    const chunked = Buffer.from(
-      `POST /v1/publish HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${KEY}\r\nTransfer-Encoding: chunked\r\n\r\n` +
-        Array.from({ length: 4 }, () => `${chunk.length.toString(16)}\r\n${chunk}\r\n`).join("") +
-        "0\r\n\r\n",
-    );
-    expect(await rawExchange(api.port, chunked)).toMatch(/^HTTP\/1\.1 413 [\s\S]*"payload_too_large"/);
+    // POST /v1/publish reads up to 1 MiB (batches), the other routes MAX_PAYLOAD_BYTES + 128 KiB.
+    const chunked = (path: string, chunks: number) =>
+      Buffer.from(
+        `POST ${path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${KEY}\r\nTransfer-Encoding: chunked\r\n\r\n` +
+          Array.from({ length: chunks }, () => `${chunk.length.toString(16)}\r\n${chunk}\r\n`).join("") +
+          "0\r\n\r\n",
+      );
+    expect(await rawExchange(api.port, chunked("/v1/publish", 17))).toMatch(/^HTTP\/1\.1 413 [\s\S]*"payload_too_large"/);
+    expect(await rawExchange(api.port, chunked("/v1/notifications", 4))).toMatch(/^HTTP\/1\.1 413 [\s\S]*"payload_too_large"/);
 
     expect((await fetch(`${api.url}/health`)).status).toBe(200);
     expect(api.exited()).toBe(false);

@@ -91,6 +91,21 @@ describe("single instance (root npm start, no Redis)", () => {
     expect(watcher.received.map((copy) => copy.data)).toEqual([2]);
   });
 
+  it("publishes a batch: one answer per message, delivered in message order, with offsets in that order", async () => {
+    const watcher = await connectClient(server.url);
+    clients.push(watcher);
+    await watcher.subscribe(["batch:a", "batch:b"]);
+    const messages = Array.from({ length: 20 }, (_, n) => (n % 5 === 0 ? { rooms: ["batch:a", "batch:b"], event: "step", data: n } : { room: "batch:a", event: "step", data: n }));
+    const response = await publish({ messages });
+    expect(response.status).toBe(202);
+    const { results } = (await response.json()) as { results: Array<{ status: number; id: string; offsets: Record<string, number> }> };
+    expect(results.map(({ status, offsets }) => [status, offsets["batch:a"]])).toEqual(messages.map((_, n) => [202, n + 1]));
+    await waitUntil(() => watcher.received.length === 24, { what: "every copy of the batch" });
+    const inRoom = (room: string) => watcher.received.filter((copy) => copy.meta.room === room);
+    expect(inRoom("batch:a").map((copy) => [copy.data, copy.meta.offset, copy.meta.id])).toEqual(results.map(({ id }, n) => [n, n + 1, id]));
+    expect(inRoom("batch:b").map((copy) => [copy.data, copy.meta.offset])).toEqual([[0, 1], [5, 2], [10, 3], [15, 4]]);
+  });
+
   it("admits the README's anonymous client only because of DEV_MODE, and says so in its log", () => {
     expect(server.output()).toMatch(/DEV_MODE: no JWT_SECRET, JWT_PUBLIC_KEY or JWKS_URL set, so any client may read any room/);
   });

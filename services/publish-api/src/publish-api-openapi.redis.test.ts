@@ -1,10 +1,11 @@
 import { Queue } from "bullmq";
+import { Redis } from "ioredis";
 import { request as httpRequest } from "node:http";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { NOTIFICATIONS_QUEUE } from "@socket-server/shared/events";
 import { closeHttpServer, createHttpServer, createServiceApp, listen } from "@socket-server/shared/http";
-import { historySettings } from "@socket-server/shared/history";
+import { historyKeys, historySettings } from "@socket-server/shared/history";
 import { createCommonMetrics, createMetricsRegistry } from "@socket-server/shared/metrics";
 import {
   createKeyRateLimiter,
@@ -108,6 +109,7 @@ function getWithBody(url: string, key: string, bytes: number): Promise<Answer> {
 
 const auth = (key: string) => ({ authorization: `Bearer ${key}` });
 const valid = { room: "orders:42", event: "order.updated", data: { status: "paid" } };
+const BROKEN_ROOM = "orders:broken";
 
 describe("every status the document lists, from the running app (publish-api in process, real Redis)", () => {
   const redisUrl = inject("redisUrl");
@@ -133,6 +135,10 @@ describe("every status the document lists, from the running app (publish-api in 
       startInstance(frozenRedis.url, prefix, { PUBLISH_MAX_IN_FLIGHT: "1" }),
     ]);
     frozenRedis.freeze();
+    // A room whose history key another client overwrote: Redis refuses every write to it (WRONGTYPE).
+    const raw = new Redis(redisUrl);
+    await raw.set(historyKeys(prefix, BROKEN_ROOM).position, "not a hash");
+    raw.disconnect();
   });
 
   afterAll(async () => {
@@ -166,12 +172,13 @@ describe("every status the document lists, from the running app (publish-api in 
   type Provocation = [name: string, send: () => Promise<Answer>];
   // Per documented route and status, requests that must get it. Every pair the document lists needs one here.
   const provocations = (): Record<string, Provocation[]> => {
+    // Bodies past each route's limit: a batch may be larger than any other body.
     const routes = {
-      "/v1/publish": { body: valid },
-      "/v1/notifications": { body: { ...valid, jobId: "openapi-job-1" } },
+      "/v1/publish": { body: valid, overLimit: 1024 * 1024 + 1 },
+      "/v1/notifications": { body: { ...valid, jobId: "openapi-job-1" }, overLimit: 200_000 },
     } as const;
     const cases: Record<string, Provocation[]> = {};
-    for (const [path, { body }] of Object.entries(routes)) {
+    for (const [path, { body, overLimit }] of Object.entries(routes)) {
       cases[`post ${path} 202`] = [["a valid body", () => post(healthy, path, body)]];
       cases[`post ${path} 400`] = [
         ["malformed JSON", () => post(healthy, path, '{"room":')],
@@ -184,7 +191,7 @@ describe("every status the document lists, from the running app (publish-api in 
       cases[`post ${path} 403`] = [["a room outside the key's scope", () => post(healthy, path, { ...body, room: "invoices:1" }, auth(SCOPED))]];
       cases[`post ${path} 413`] = [
         ["data over MAX_PAYLOAD_BYTES", () => post(healthy, path, { ...body, data: "x".repeat(MAX_PAYLOAD_BYTES) })],
-        ["a body over the body limit", () => post(healthy, path, { ...body, data: "x".repeat(200_000) })],
+        ["a body over the body limit", () => post(healthy, path, { ...body, data: "x".repeat(overLimit) })],
       ];
       cases[`post ${path} 429`] = [["a key over its rate", () => untilLimited(() => post(limited, path, body))]];
       cases[`post ${path} 503`] = [
@@ -194,6 +201,13 @@ describe("every status the document lists, from the running app (publish-api in 
       ];
       cases[`post ${path} 500`] = [["a dependency that throws", () => post(broken, path, body)]];
     }
+    const batch = (...messages: unknown[]) => ({ messages });
+    cases["post /v1/publish 202"]!.push(["a batch", () => post(healthy, "/v1/publish", batch(valid, { ...valid, rooms: ["orders:42", "orders:43"], room: undefined }))]);
+    cases["post /v1/publish 207"] = [["a batch with a message to a room Redis refuses writes to", () => post(healthy, "/v1/publish", batch(valid, { ...valid, room: BROKEN_ROOM }, valid))]];
+    cases["post /v1/publish 400"]!.push(["a batch with one bad message", () => post(healthy, "/v1/publish", batch(valid, { ...valid, room: "not ok" }))], ["101 messages", () => post(healthy, "/v1/publish", batch(...Array.from({ length: 101 }, () => valid)))]);
+    cases["post /v1/publish 403"]!.push(["a batch with one room outside the key's scope", () => post(healthy, "/v1/publish", batch(valid, { ...valid, room: "invoices:1" }), auth(SCOPED))]);
+    cases["post /v1/publish 413"]!.push(["a batch with one data over MAX_PAYLOAD_BYTES", () => post(healthy, "/v1/publish", batch(valid, { ...valid, data: "x".repeat(MAX_PAYLOAD_BYTES) }))]);
+    cases["post /v1/publish 503"]!.push(["a batch with Redis frozen", () => post(frozen, "/v1/publish", batch(valid, valid))]);
     const gets = {
       "/v1/notifications/{jobId}": { known: "/v1/notifications/openapi-job-1", missing: "/v1/notifications/never-enqueued" },
       "/v1/rooms/{room}": { known: "/v1/rooms/orders:42", missing: undefined },

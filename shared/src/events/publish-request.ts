@@ -63,3 +63,15 @@ export const NotificationRequestSchema = withRooms(
   }),
 );
 export type NotificationRequest = z.infer<typeof NotificationRequestSchema>;
+
+export const MAX_MESSAGES_PER_BATCH = 100;
+
+/**
+ * Several publishes in one request, each with its own rooms, event, data and idempotency key,
+ * validated whole before any is published. A single publish never has `messages` (its schema is
+ * strict), so the key alone tells the two shapes apart.
+ */
+export const PublishBatchRequestSchema = z.strictObject({
+  messages: z.array(PublishRequestSchema).min(1).max(MAX_MESSAGES_PER_BATCH),
+});
+export type PublishBatchRequest = z.infer<typeof PublishBatchRequestSchema>;

@@ -1,6 +1,7 @@
 import { Redis } from "ioredis";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { countRedisCalls } from "../../../test/support/count-redis-calls.js";
 import { deleteKeys, testPrefix } from "../../../test/support/test-prefix.js";
 import { waitUntil } from "../../../test/support/wait-until.js";
 import { createRedisClient } from "../redis/index.js";
@@ -166,5 +167,47 @@ describe.each([
     expect(heard.map((message) => message.entry.offset)).toEqual([1, 2, 3]);
   });
 
+  it("answers appends of one turn to several rooms each on its own, in order per room, a repeated idempotency key stored once", async () => {
+    const { history, heard } = await makeSubject();
+    const results = await Promise.all([
+      history.append({ room: "turn-a", entry: entry(1), idempotencyKey: "k:same" }),
+      history.append({ room: "turn-b", entry: entry(2) }),
+      history.append({ room: "turn-a", entry: entry(3) }),
+      history.append({ room: "turn-a", entry: entry(1), idempotencyKey: "k:same" }),
+      history.append({ room: "turn-b", entry: entry(4), idempotencyKey: "k:other" }),
+    ]);
+    expect(results.map(({ offset, duplicate }) => [offset, duplicate])).toEqual([[1, false], [1, false], [2, false], [1, true], [2, false]]);
+    expect((await history.after("turn-a", 0, 10)).entries.map((stored) => stored.id)).toEqual(["id-1", "id-3"]);
+    expect((await history.after("turn-b", 0, 10)).entries.map((stored) => stored.id)).toEqual(["id-2", "id-4"]);
+    await waitUntil(() => heard.length >= 4, { what: "four announcements" });
+    const inRoom = (room: string) => heard.filter((message) => message.room === room).map((message) => message.entry.id);
+    expect([inRoom("turn-a"), inRoom("turn-b")]).toEqual([["id-1", "id-3"], ["id-2", "id-4"]]);
+  });
+});
+
+describe("room history in Redis, on the wire", () => {
+  it("sends one turn's appends to one room as one script call, and several rooms' as one pipeline", async () => {
+    const client = createRedisClient({ url, name: `${prefix}:wire`, role: "command", logger: pino({ level: "silent" }) });
+    redisClients.push(client);
+    await waitUntil(() => client.status === "ready", { what: "redis ready" });
+    const history = createRedisHistory({ client, prefix: `${prefix}:wire`, settings: SETTINGS });
+    await history.append({ room: "warm", entry: entry(0) }); // loads the script
+    const calls = countRedisCalls(client);
+    const commands: string[] = [];
+    const sendCommand = client.sendCommand.bind(client);
+    client.sendCommand = ((command: { name: string }, ...rest: unknown[]) => {
+      commands.push(command.name);
+      return sendCommand(command as never, ...(rest as []));
+    }) as typeof client.sendCommand;
+
+    const one = await Promise.all(Array.from({ length: 5 }, (_, n) => history.append({ room: "wire-a", entry: entry(n) })));
+    expect(one.map(({ offset }) => offset)).toEqual([1, 2, 3, 4, 5]);
+    expect([commands, calls.pipelines, calls.writes]).toEqual([["evalsha"], 0, 1]);
+
+    commands.length = 0;
+    const two = await Promise.all([1, 2, 3].map((n) => history.append({ room: n === 2 ? "wire-b" : "wire-a", entry: entry(n) })));
+    expect(two.map(({ offset }) => offset)).toEqual([6, 1, 7]);
+    expect([calls.pipelines, calls.writes]).toEqual([1, 2]);
+  });
 });
 

@@ -1,8 +1,8 @@
 import { Hono } from "hono";
 import type { PublishKeyConfig } from "./publish-keys.js";
-import { NotificationRequestSchema, PublishRequestSchema } from "../events/index.js";
+import { NotificationRequestSchema } from "../events/index.js";
 import { AppError, parseJsonBody } from "../http/index.js";
-import { PublishUnavailableError, type Publisher } from "../publishing/index.js";
+import type { Publisher } from "../publishing/index.js";
 import { assertPayloadFits } from "./assert-payload-fits.js";
 import { limitBody } from "./limit-body.js";
 import { assertRoomsAllowed } from "./assert-rooms-allowed.js";
@@ -12,6 +12,7 @@ import type { KeyRateLimiter } from "./key-rate-limiter.js";
 import type { NotificationQueue } from "./notification-queue.js";
 import type { ReplayStore } from "./replay-store.js";
 import type { ReadRoomState } from "./room-state.js";
+import { publishRoute } from "./publish-route.js";
 import { roomStateRoute } from "./room-state-route.js";
 import { requireApiKey } from "./require-api-key.js";
 import { verifySignature } from "./verify-signature.js";
@@ -32,6 +33,12 @@ export interface PublishAppDeps {
 
 // Room lists, `except` ids and JSON punctuation around `data`: the body may exceed `data` by this much.
 const ENVELOPE_ALLOWANCE_BYTES = 128 * 1024;
+/**
+ * POST /v1/publish takes batches of up to 100 messages, so its body may be this large whatever
+ * MAX_PAYLOAD_BYTES (or MAX_PAYLOAD_BYTES + 128 KiB, as on every route, when that is larger): a
+ * batch of large messages has to be a smaller batch.
+ */
+export const MIN_PUBLISH_BODY_LIMIT_BYTES = 1024 * 1024;
 
 /**
  * The `/v1` routes; the HTTP transport of the publishing use-case and of the queue. Mount it
@@ -43,15 +50,19 @@ export function createPublishApp(deps: PublishAppDeps): Hono<PublishEnv> {
   const { publisher, notifications, maxPayloadBytes, now = Date.now } = deps;
   const app = new Hono<PublishEnv>();
   const bodyLimitBytes = maxPayloadBytes + ENVELOPE_ALLOWANCE_BYTES;
+  const publishBodyLimitBytes = Math.max(bodyLimitBytes, MIN_PUBLISH_BODY_LIMIT_BYTES);
   // Its document and docs page, outside /v1: no key needed.
-  app.route("/", createPublishDocsApp({ maxPayloadBytes, bodyLimitBytes, notifications: notifications !== undefined }));
+  app.route("/", createPublishDocsApp({ maxPayloadBytes, bodyLimitBytes, publishBodyLimitBytes, notifications: notifications !== undefined }));
 
   // Excess load is refused before it gets here, by the HTTP server (PUBLISH_MAX_IN_FLIGHT).
   app.use("/v1/*", requireApiKey(deps.apiKeys));
-  app.use("/v1/*", limitBody(bodyLimitBytes));
+  const [limitPublish, limitOthers] = [limitBody(publishBodyLimitBytes), limitBody(bodyLimitBytes)];
+  app.use("/v1/*", (c, next) => (c.req.path === "/v1/publish" ? limitPublish : limitOthers)(c, next));
   // After the body limit (it reads the body) and before the rate limit, so requests with a bad
   // signature cannot spend a signing key's allowance.
   app.use("/v1/*", verifySignature({ replayStore: deps.replayStore, now }));
+  // Per request, a batch counting as one: the limit holds off floods of requests, and what one
+  // request may carry is bounded by the batch size and the body limit.
   app.use("/v1/*", async (c, next) => {
     const decision = await deps.rateLimiter.check(c.get("caller").id);
     if (!decision.allowed) {
@@ -60,16 +71,7 @@ export function createPublishApp(deps: PublishAppDeps): Hono<PublishEnv> {
     await next();
   });
 
-  app.post("/v1/publish", async (c) => {
-    const request = await parseJsonBody(c, PublishRequestSchema);
-    assertRoomsAllowed(c.get("caller"), request.rooms);
-    assertPayloadFits(request.data, maxPayloadBytes);
-    const { idempotencyKey, ...message } = request;
-    const scopedKey = idempotencyKey === undefined ? undefined : `${c.get("caller").id}:${idempotencyKey}`;
-    const publication = await publisher.publish({ ...message, idempotencyKey: scopedKey }).catch(unlessPublishFailed);
-    const { id, rooms, offsets } = publication;
-    return c.json(offsets ? { id, rooms, offsets } : { id, rooms }, 202);
-  });
+  app.post("/v1/publish", publishRoute({ publisher, maxPayloadBytes }));
 
   app.post("/v1/notifications", async (c) => {
     const queue = requireQueue(notifications);
@@ -100,15 +102,6 @@ function requireQueue(queue: NotificationQueue | undefined): NotificationQueue {
     "notifications need Redis: run the multi-instance topology (publish-api and worker with REDIS_URL)",
     { retryAfterSeconds: 60 },
   );
-}
-
-/** A message the emitter could not hand over is a 503; anything else is a bug, a 500. */
-function unlessPublishFailed(error: unknown): never {
-  if (!(error instanceof PublishUnavailableError)) throw error;
-  throw new AppError("unavailable", `not accepted, retry later: ${error.message}`, {
-    retryAfterSeconds: error.retryAfterSeconds,
-    cause: error,
-  });
 }
 
 /** The queue's client fails in many shapes (timeouts, connection errors): all mean "not now". */

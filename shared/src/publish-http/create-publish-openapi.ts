@@ -3,7 +3,7 @@ import { EventNameSchema, MAX_DATA_DEPTH, RESERVED_EVENT_NAMES, ROOM_NAME_RULE, 
 import { ERROR_STATUS, type ErrorCode } from "../http/index.js";
 import { COMPONENTS, describeApi, ERROR_EXAMPLES, PROPERTY_DESCRIPTIONS, TAGS } from "./publish-api-descriptions.js";
 import { createPublishApiOperations, type Example, type PublishApiOperation, type PublishApiOperationsOptions, type Refusal } from "./publish-api-operations.js";
-import { ErrorIssueSchema, errorBodySchema } from "./publish-api-responses.js";
+import { BatchMessageAcceptedSchema, BatchMessageUnavailableSchema, ErrorIssueSchema, errorBodySchema } from "./publish-api-responses.js";
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -59,10 +59,14 @@ export function createPublishOpenApi(options: PublishOpenApiOptions): OpenApiDoc
     ["RoomName", RoomNameSchema],
     ["EventName", EventNameSchema],
     ["ErrorIssue", ErrorIssueSchema],
+    ["BatchMessageAccepted", BatchMessageAcceptedSchema],
+    ["BatchMessageUnavailable", BatchMessageUnavailableSchema],
   ]);
   for (const operation of operations) {
-    if (operation.body) named.set(operation.body.name, operation.body.schema);
-    named.set(operation.success.name, operation.success.schema);
+    for (const body of [...(operation.body ? [operation.body] : []), ...operation.success]) {
+      named.set(body.name, body.schema);
+      for (const [name, schema] of Object.entries(body.shapes ?? {})) named.set(name, schema);
+    }
   }
   const codes = errorCodesUsed(operations);
   for (const code of codes) named.set(errorSchemaName(code), errorBodySchema(code));
@@ -85,8 +89,10 @@ export function createPublishOpenApi(options: PublishOpenApiOptions): OpenApiDoc
   }
   schemas.RoomName!.description = `A room name: ${ROOM_NAME_RULE}.`;
   schemas.EventName!.description = "An event name: 1 to 64 characters, no control characters, not one Socket.IO reserves.";
-  for (const operation of operations) {
-    if (operation.body) describeProperties(schemas[operation.body.name]!, options.maxPayloadBytes);
+  for (const { body } of operations) {
+    if (!body) continue;
+    for (const name of body.shapes ? Object.keys(body.shapes) : [body.name]) describeProperties(schemas[name]!, options.maxPayloadBytes);
+    if (body.shapes) schemas[body.name]!.description = `One of: ${Object.keys(body.shapes).map((name) => `\`${name}\``).join(", ")}.`;
   }
 
   const paths: OpenApiDocument["paths"] = {};
@@ -122,13 +128,10 @@ function describeOperation(operation: PublishApiOperation): OpenApiOperation {
   if (operation.method === "post") parameters.push({ $ref: "#/components/parameters/SignatureTimestamp" }, { $ref: "#/components/parameters/Signature" });
 
   const requestId = { "X-Request-Id": { $ref: "#/components/headers/RequestId" } };
-  const responses: Record<string, OpenApiResponse> = {
-    [operation.success.status]: {
-      description: operation.success.description,
-      headers: requestId,
-      content: { "application/json": { schema: schemaRef(operation.success.name), examples: operation.success.examples } },
-    },
-  };
+  const responses: Record<string, OpenApiResponse> = {};
+  for (const { status, name, description, examples } of operation.success) {
+    responses[status] = { description, headers: requestId, content: { "application/json": { schema: schemaRef(name), examples } } };
+  }
   const errors = Object.entries(operation.errors) as Array<[ErrorCode, Refusal]>;
   errors.sort(([a], [b]) => ERROR_STATUS[a] - ERROR_STATUS[b]);
   for (const [code, { description, example = ERROR_EXAMPLES[code] }] of errors) {

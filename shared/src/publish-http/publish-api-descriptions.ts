@@ -1,4 +1,4 @@
-import { MAX_EXCEPT_PER_PUBLISH, MAX_NOTIFICATION_DELAY_MS, MAX_ROOMS_PER_PUBLISH, ROOM_NAME_RULE } from "../events/index.js";
+import { MAX_EXCEPT_PER_PUBLISH, MAX_MESSAGES_PER_BATCH, MAX_NOTIFICATION_DELAY_MS, MAX_ROOMS_PER_PUBLISH, ROOM_NAME_RULE } from "../events/index.js";
 import type { ErrorCode } from "../http/index.js";
 import type { Example, PublishApiOperationsOptions } from "./publish-api-operations.js";
 import type { ErrorBody } from "./publish-api-responses.js";
@@ -19,6 +19,9 @@ export const PROPERTY_DESCRIPTIONS: Readonly<Record<string, string>> = {
   except: `Up to ${MAX_EXCEPT_PER_PUBLISH} Socket.IO socket ids that must not receive it (e.g. the one whose action caused it).`,
   idempotencyKey:
     "Per publishing key: a retry with the same key within `IDEMPOTENCY_TTL_SECONDS` gets the first answer again and stores nothing again.",
+  messages:
+    `1 to ${MAX_MESSAGES_PER_BATCH} publishes, each as a single one is written, published in this order and answered in this order ` +
+    "in `results`. One invalid message, one room outside the key's scope or one `data` too large refuses the whole batch.",
   delayMs: `Milliseconds to wait before the first delivery attempt, 0 to ${MAX_NOTIFICATION_DELAY_MS} (7 days).`,
   attempts: "Delivery attempts before the job fails, with exponential backoff from 1 s between them.",
   jobId: "Your id for the job, unique per key: the same `jobId` is enqueued once while the earlier job is kept. 1 to 128 of A-Z a-z 0-9 _ - . @ =, not only digits.",

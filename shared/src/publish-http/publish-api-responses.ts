@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { NotificationStateSchema, RoomNameSchema } from "../events/index.js";
+import { MAX_MESSAGES_PER_BATCH, NotificationStateSchema, RoomNameSchema } from "../events/index.js";
 import { ERROR_STATUS, type ErrorCode } from "../http/index.js";
 
 // What the routes answer, as schemas, for the OpenAPI document (the routes build these bodies
@@ -14,6 +14,24 @@ export const PublishAcceptedSchema = z.strictObject({
   offsets: z.record(RoomNameSchema, z.number().int().positive()).optional(),
 });
 export type PublishAccepted = z.infer<typeof PublishAcceptedSchema>;
+
+/** One message of a batch, taken: what a single publish of it would have answered, and its status. */
+export const BatchMessageAcceptedSchema = z.strictObject({ status: z.literal(202), ...PublishAcceptedSchema.shape });
+/** One message of a batch, not taken by Redis: it may or may not be stored, retry it with the same `idempotencyKey`. */
+export const BatchMessageUnavailableSchema = z.strictObject({
+  status: z.literal(503),
+  error: z.strictObject({ code: z.literal("unavailable"), message: z.string() }),
+});
+export type PublishBatchResult = z.infer<typeof BatchMessageAcceptedSchema> | z.infer<typeof BatchMessageUnavailableSchema>;
+
+/** `202` to a batch: every message taken, one result per message in the order of `messages`. */
+export const PublishBatchAcceptedSchema = z.strictObject({
+  results: z.array(BatchMessageAcceptedSchema).min(1).max(MAX_MESSAGES_PER_BATCH),
+});
+/** `207` to a batch: some messages taken and some not (never all or none), one result per message in order. */
+export const PublishBatchPartialSchema = z.strictObject({
+  results: z.array(z.discriminatedUnion("status", [BatchMessageAcceptedSchema, BatchMessageUnavailableSchema])).min(2).max(MAX_MESSAGES_PER_BATCH),
+});
 
 export const NotificationAcceptedSchema = z.strictObject({ jobId: z.string().min(1) });
 export type NotificationAccepted = z.infer<typeof NotificationAcceptedSchema>;

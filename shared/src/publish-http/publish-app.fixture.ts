@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { pino } from "pino";
 import { handleErrors } from "../http/index.js";
 import type { PublishKeyConfig } from "./publish-keys.js";
-import { createPublisher, type RoomDelivery } from "../publishing/index.js";
+import { createPublisher, type Publisher, type RoomDelivery } from "../publishing/index.js";
 import { createKeyRateLimiter } from "./create-key-rate-limiter.js";
 import { createMemoryReplayStore } from "./create-memory-replay-store.js";
 import { createPublishApp } from "./create-publish-app.js";
@@ -16,7 +16,10 @@ export const OTHER_KEY = "other-key";
 
 export interface PublishAppFixtureOptions {
   keys?: Array<string | PublishKeyConfig>;
-  failWith?: Error;
+  /** Every emit fails with it, or, as a function, those it returns an error for (a batch's messages one by one). */
+  failWith?: Error | ((deliveries: RoomDelivery[]) => Error | undefined);
+  /** A real publisher (over Redis, say) instead of the recording one; `emitted` then stays empty. */
+  publisher?: Publisher;
   notifications?: NotificationQueue;
   rateLimiter?: KeyRateLimiter;
   replayStore?: ReplayStore;
@@ -35,10 +38,11 @@ export function publishAppFixture(options: PublishAppFixtureOptions = {}) {
   const app = new Hono();
   handleErrors(app, pino({ level: "silent" }));
   app.route("/", createPublishApp({
-    publisher: createPublisher({
+    publisher: options.publisher ?? createPublisher({
       emitter: {
         async emit(deliveries) {
-          if (options.failWith) throw options.failWith;
+          const failure = typeof options.failWith === "function" ? options.failWith(deliveries) : options.failWith;
+          if (failure) throw failure;
           emitted.push(deliveries);
         },
       },

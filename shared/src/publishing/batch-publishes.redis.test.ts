@@ -35,11 +35,11 @@ describe("batchPublishes", () => {
 
     const publish = batchPublishes(client);
     const answers = await Promise.all([
-      publish(channel, Buffer.from("a")),
-      publish(`${channel}:nobody`, Buffer.from("b")),
-      publish(channel, Buffer.from("c")),
+      publish([[channel, Buffer.from("a")]]),
+      publish([[`${channel}:nobody`, Buffer.from("b")]]),
+      publish([[channel, Buffer.from("c")]]),
     ]);
-    expect(answers).toEqual([1, 0, 1]);
+    expect(answers).toEqual([[1], [0], [1]]);
     expect(calls.writes).toBe(1);
     await waitUntil(() => received.length === 2, { what: "both messages at the subscriber" });
     expect(received).toEqual(["a", "c"]);
@@ -54,11 +54,46 @@ describe("batchPublishes", () => {
     const calls = countRedisCalls(client);
 
     const publish = batchPublishes(client);
-    expect(await publish(channel, Buffer.from("alone"))).toBe(1);
-    expect(await publish(`${channel}:nobody`, Buffer.from("alone too"))).toBe(0);
+    expect(await publish([[channel, Buffer.from("alone")]])).toEqual([1]);
+    expect(await publish([[`${channel}:nobody`, Buffer.from("alone too")]])).toEqual([0]);
     expect(calls.pipelines).toBe(0);
-    await expect(Promise.all([publish(channel, Buffer.from("a")), publish(channel, Buffer.from("b"))])).resolves.toEqual([1, 1]);
+    await expect(Promise.all([publish([[channel, Buffer.from("a")]]), publish([[channel, Buffer.from("b")]])])).resolves.toEqual([[1], [1]]);
     expect(calls.pipelines).toBe(1);
+  });
+
+  it("sends a turn's publications in the order they were asked for, a multi-room one as a MULTI among them, in one write", async () => {
+    const url = inject("redisUrl");
+    const channel = testPrefix("batch-order");
+    const [client, subscriber] = [await commandClient(url), new Redis(url)];
+    clients.push(subscriber);
+    const received: string[] = [];
+    subscriber.on("message", (from: string, message: string) => received.push(`${from.slice(channel.length)} ${message}`));
+    await subscriber.subscribe(channel, `${channel}:b`);
+    const calls = countRedisCalls(client);
+
+    const publish = batchPublishes(client);
+    const answers = await Promise.all([
+      publish([[channel, Buffer.from("1")]]),
+      publish([[channel, Buffer.from("2")], [`${channel}:b`, Buffer.from("2")], [`${channel}:nobody`, Buffer.from("2")]]),
+      publish([[channel, Buffer.from("3")]]),
+    ]);
+    expect(answers).toEqual([[1], [1, 1, 0], [1]]);
+    expect(calls.writes).toBe(1);
+    await waitUntil(() => received.length === 4, { what: "every message at the subscriber" });
+    expect(received).toEqual([" 1", " 2", ":b 2", " 3"]);
+  });
+
+  it("sends a lone multi-room publication as one MULTI, answered with each room's receivers", async () => {
+    const url = inject("redisUrl");
+    const channel = testPrefix("batch-multi");
+    const [client, subscriber] = [await commandClient(url), new Redis(url)];
+    clients.push(subscriber);
+    await subscriber.subscribe(channel);
+    const calls = countRedisCalls(client);
+
+    const publish = batchPublishes(client);
+    expect(await publish([[channel, Buffer.from("a")], [`${channel}:nobody`, Buffer.from("a")]])).toEqual([1, 0]);
+    expect(calls.pipelines).toBe(0);
   });
 
   // A lone publish goes as a plain command, two or more as a pipeline: both paths must fail in time.
@@ -67,7 +102,7 @@ describe("batchPublishes", () => {
     try {
       const publish = batchPublishes(await commandClient(redis.url, 500));
       redis.freeze();
-      await expectBatchesFailOnTheirOwnClock((name) => Array.from({ length: size }, (_, i) => publish(name, Buffer.from(String(i)))));
+      await expectBatchesFailOnTheirOwnClock((name) => Array.from({ length: size }, (_, i) => publish([[name, Buffer.from(String(i))]])));
     } finally {
       redis.thaw();
       await redis.stop();

@@ -1,6 +1,6 @@
-import type { RoomHistory } from "../history/index.js";
+import type { AppendResult, RoomHistory } from "../history/index.js";
 import { PublishUnavailableError } from "./publish-unavailable-error.js";
-import type { RoomEmitter, RoomOffsets } from "./room-emitter.js";
+import type { RoomDelivery, RoomEmitter, RoomOffsets } from "./room-emitter.js";
 
 /**
  * Publishes by storing: each room's copy is appended to its history, which gives it the room's
@@ -9,15 +9,18 @@ import type { RoomEmitter, RoomOffsets } from "./room-emitter.js";
  * the same idempotency key completes without storing any room twice.
  */
 export function createHistoryRoomEmitter(history: RoomHistory): RoomEmitter {
+  const store = ({ room, event, data, meta, except, idempotencyKey }: RoomDelivery) =>
+    history.append({ room, entry: { id: meta.id, event, data, ts: meta.ts, except }, idempotencyKey });
   return {
     async emit(deliveries) {
-      const results = await Promise.all(
-        deliveries.map(({ room, event, data, meta, except, idempotencyKey }) =>
-          history.append({ room, entry: { id: meta.id, event, data, ts: meta.ts, except }, idempotencyKey }),
-        ),
-      ).catch((cause: unknown) => {
+      let results: AppendResult[];
+      try {
+        // One room, the common case, without Promise.all's arrays and closures: they were a
+        // twentieth of what a batch allocated per message.
+        results = deliveries.length === 1 ? [await store(deliveries[0]!)] : await Promise.all(deliveries.map(store));
+      } catch (cause) {
         throw new PublishUnavailableError("Redis did not store the message", { cause });
-      });
+      }
       const offsets: RoomOffsets = {};
       deliveries.forEach(({ room }, index) => {
         offsets[room] = results[index]!.offset;

@@ -21,7 +21,8 @@ export interface RedisRoomEmitterDeps {
  * (socket.io-redis-emitter#139), so a Redis outage would be an unhandled rejection and a lost
  * message. Instead it is handed a client that only records what it was asked to publish; the
  * recorded messages of one publication then go out together (several rooms in one MULTI, so
- * they are taken all or none), and each PUBLISH reply says how many gateways received it.
+ * they are taken all or none), batched with the other publications of the turn in the order
+ * they were made, and each PUBLISH reply says how many gateways received it.
  */
 export function createRedisRoomEmitter({ client, key }: RedisRoomEmitterDeps): RoomEmitter {
   const recorded: Array<[channel: string, message: Buffer]> = [];
@@ -41,26 +42,9 @@ export function createRedisRoomEmitter({ client, key }: RedisRoomEmitterDeps): R
     return recorded.splice(0);
   }
 
-  /** One PUBLISH per message; several rooms go in one MULTI, so they are taken all or none. */
-  async function send(messages: Array<[string, Buffer]>): Promise<number[]> {
-    if (messages.length === 1) {
-      // The common case, one room: batched with the other single-room publishes of this turn.
-      const [channel, message] = messages[0]!;
-      return [await publish(channel, message)];
-    }
-    const transaction = client.multi();
-    for (const [channel, message] of messages) transaction.publish(channel, message);
-    const replies = await transaction.exec();
-    if (!replies) throw new Error("Redis aborted the publish transaction");
-    return replies.map(([error, receivers]) => {
-      if (error) throw error;
-      return receivers as number;
-    });
-  }
-
   return {
     async emit(deliveries) {
-      const receivers = await send(encode(deliveries)).catch((cause: unknown) => {
+      const receivers = await publish(encode(deliveries)).catch((cause: unknown) => {
         throw new PublishUnavailableError("Redis did not take the message", { cause });
       });
       // Every gateway pattern-subscribes to the adapter channel: zero receivers means none is listening.
