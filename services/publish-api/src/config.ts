@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { adminEnvFields, checkAdminCredentials, commonEnvFields } from "@socket-server/shared/config";
+import { adminEnvFields, checkAdminCredentials, checkRedisSettings, commonEnvFields } from "@socket-server/shared/config";
 import { historyEnvFields } from "@socket-server/shared/history";
 import { publishEnvFields } from "@socket-server/shared/publish-http";
 
@@ -11,5 +11,8 @@ export const PublishApiConfigSchema = z
     // The notifications queue board under /admin/queues, on only with both (docs/security.md, "Admin views").
     ...adminEnvFields(),
   })
-  .superRefine(checkAdminCredentials);
+  .superRefine((config, context) => {
+    checkAdminCredentials(config, context);
+    checkRedisSettings(config, context);
+  });
 export type PublishApiConfig = z.infer<typeof PublishApiConfigSchema>;

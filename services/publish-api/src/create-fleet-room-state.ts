@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { PubSubMode, RedisConnection } from "@socket-server/shared/redis";
 import type { Logger } from "pino";
 import { createRedisHistoryState, type HistorySettings } from "@socket-server/shared/history";
 import { RoomStateUnavailableError, type ReadRoomState } from "@socket-server/shared/publish-http";
@@ -6,21 +6,22 @@ import { createRoomStatsCollector } from "@socket-server/shared/room-stats";
 
 export interface FleetRoomStateDeps {
   /** A `command` client: asks the gateways and reads history on it. */
-  client: Redis;
+  client: RedisConnection;
   /** A `subscriber` client of its own: the gateways' answers arrive on it. */
-  sub: Redis;
+  sub: RedisConnection;
   prefix: string;
   /** Absent with HISTORY_SIZE=0: `history` is then null. */
   history: HistorySettings | undefined;
   logger: Logger;
+  pubSub: PubSubMode;
 }
 
 /**
  * publish-api's `GET /v1/rooms/:room`. publish-api holds no sockets, so it asks the gateways over
  * Redis (room-stats-protocol.ts), and reads the room's history state at the same time.
  */
-export function createFleetRoomState({ client, sub, prefix, history, logger }: FleetRoomStateDeps): ReadRoomState {
-  const collector = createRoomStatsCollector({ pub: client, sub, prefix, logger });
+export function createFleetRoomState({ client, sub, prefix, history, logger, pubSub }: FleetRoomStateDeps): ReadRoomState {
+  const collector = createRoomStatsCollector({ pub: client, sub, prefix, logger, pubSub });
   const readHistory = history && createRedisHistoryState({ client, prefix });
   return async (room) => {
     // Both are Redis round trips, failing in many shapes (no connection, a timeout): all mean "not now".

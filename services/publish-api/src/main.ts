@@ -1,5 +1,5 @@
 import { Queue } from "bullmq";
-import { adminCredentials, loadConfigOrExit } from "@socket-server/shared/config";
+import { adminCredentials, loadConfigOrExit, pubSubMode } from "@socket-server/shared/config";
 import { NOTIFICATIONS_QUEUE } from "@socket-server/shared/events";
 import { closeHttpServer, createHttpServer, createServiceApp, listen } from "@socket-server/shared/http";
 import { createLogger } from "@socket-server/shared/logging";
@@ -13,7 +13,7 @@ import {
 } from "@socket-server/shared/publish-http";
 import { historySettings } from "@socket-server/shared/history";
 import { createFleetRoomEmitter, createPublisher } from "@socket-server/shared/publishing";
-import { closeRedisClient, createRedisClient, pingRedis } from "@socket-server/shared/redis";
+import { closeRedisClient, createRedisClient, pingRedis, queuePrefix, redisTarget } from "@socket-server/shared/redis";
 import { createShutdown, guardProcess } from "@socket-server/shared/shutdown";
 import { PublishApiConfigSchema } from "./config.js";
 import { createBullmqNotificationQueue } from "./create-bullmq-notification-queue.js";
@@ -27,17 +27,19 @@ guardProcess(shutdown, logger);
 
 describePublishKeys(config.PUBLISH_API_KEYS, logger);
 
-const redis = createRedisClient({ url: config.REDIS_URL, name: `${config.REDIS_PREFIX}:publish-api`, role: "command", logger });
+const target = redisTarget(config);
+const pubSub = pubSubMode(config);
+const redis = createRedisClient({ target, name: `${config.REDIS_PREFIX}:publish-api`, role: "command", logger });
 shutdown.add("redis", () => closeRedisClient(redis));
 // The queue gets a client of its own: BullMQ defines dozens of script commands on its client,
 // and ioredis copies them into every transaction, which made each publish markedly slower.
-const queueRedis = createRedisClient({ url: config.REDIS_URL, name: `${config.REDIS_PREFIX}:publish-api:queue`, role: "command", logger });
+const queueRedis = createRedisClient({ target, name: `${config.REDIS_PREFIX}:publish-api:queue`, role: "command", logger });
 shutdown.add("redis queue client", () => closeRedisClient(queueRedis));
 // GET /v1/rooms/:room asks the gateways over Redis: their answers arrive on a subscriber connection of its own.
-const roomStatsRedis = createRedisClient({ url: config.REDIS_URL, name: `${config.REDIS_PREFIX}:publish-api:room-stats`, role: "subscriber", logger });
+const roomStatsRedis = createRedisClient({ target, name: `${config.REDIS_PREFIX}:publish-api:room-stats`, role: "subscriber", logger });
 shutdown.add("redis room-stats client", () => closeRedisClient(roomStatsRedis));
 
-const queue = new Queue(NOTIFICATIONS_QUEUE, { connection: queueRedis, prefix: config.REDIS_PREFIX });
+const queue = new Queue(NOTIFICATIONS_QUEUE, { connection: queueRedis, prefix: queuePrefix(config.REDIS_PREFIX, target) });
 queue.on("error", (error) => logger.warn({ err: error.message }, "notification queue error"));
 shutdown.add("queue", () => queue.close());
 
@@ -54,7 +56,7 @@ const app = createServiceApp({
 });
 app.route("/", createPublishApp({
   publisher: instrumentPublisher(
-    createPublisher({ emitter: createFleetRoomEmitter({ client: redis, prefix: config.REDIS_PREFIX, history: historySettings(config) }) }),
+    createPublisher({ emitter: createFleetRoomEmitter({ client: redis, prefix: config.REDIS_PREFIX, history: historySettings(config), pubSub }) }),
     metrics,
     "http",
   ),
@@ -67,7 +69,7 @@ app.route("/", createPublishApp({
     onStoreError: () => metrics.countError("redis"),
   }),
   replayStore: createRedisReplayStore({ client: redis, prefix: config.REDIS_PREFIX }),
-  roomState: createFleetRoomState({ client: redis, sub: roomStatsRedis, prefix: config.REDIS_PREFIX, history: historySettings(config), logger }),
+  roomState: createFleetRoomState({ client: redis, sub: roomStatsRedis, prefix: config.REDIS_PREFIX, history: historySettings(config), logger, pubSub }),
   maxPayloadBytes: config.MAX_PAYLOAD_BYTES,
 }));
 const admin = adminCredentials(config);

@@ -63,7 +63,7 @@ async function startInstance(redisUrl: string, prefix: string, env: Record<strin
     apiKeys: config.PUBLISH_API_KEYS,
     rateLimiter: rateLimiter ?? createKeyRateLimiter({ perSecond: config.PUBLISH_RATE_LIMIT_PER_SECOND, burst: config.PUBLISH_RATE_LIMIT_BURST, redis: { client: redis, prefix } }),
     replayStore: createRedisReplayStore({ client: redis, prefix }),
-    roomState: createFleetRoomState({ client: redis, sub: roomStatsRedis, prefix, history: historySettings(config), logger }),
+    roomState: createFleetRoomState({ client: redis, sub: roomStatsRedis, prefix, history: historySettings(config), logger, pubSub: "classic" }),
     maxPayloadBytes: config.MAX_PAYLOAD_BYTES,
   }));
   const server = createHttpServer(app.fetch, config, publishApiShedding(config.PUBLISH_MAX_IN_FLIGHT, metrics));

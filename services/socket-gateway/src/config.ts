@@ -1,6 +1,6 @@
 import { createPublicKey } from "node:crypto";
 import { z } from "zod";
-import { adminEnvFields, checkAdminCredentials, commonEnvFields, envBoolean, envInteger, envList } from "@socket-server/shared/config";
+import { adminEnvFields, checkAdminCredentials, checkRedisSettings, commonEnvFields, envBoolean, envInteger, envList } from "@socket-server/shared/config";
 import { isRoomPattern } from "@socket-server/shared/events";
 import { historyEnvFields } from "@socket-server/shared/history";
 import { publishEnvFields } from "@socket-server/shared/publish-http";
@@ -68,6 +68,11 @@ export const GatewayConfigSchema = z
   })
   .superRefine((config, context) => {
     checkAdminCredentials(config, context);
+    checkRedisSettings(config, context);
+    // A gateway running alone while its operator named a cluster would split the fleet silently.
+    if (config.REDIS_CLUSTER_NODES && !config.REDIS_ENABLED) {
+      context.addIssue({ code: "custom", path: ["REDIS_CLUSTER_NODES"], message: "needs REDIS_ENABLED=true (a gateway alone uses no Redis)" });
+    }
     const methods = (["JWT_SECRET", "JWT_PUBLIC_KEY", "JWKS_URL"] as const).filter((name) => config[name] !== undefined);
     if (methods.length > 1) {
       context.addIssue({ code: "custom", path: [], message: `set only one of ${methods.join(", ")}` });

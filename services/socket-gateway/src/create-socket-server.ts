@@ -21,7 +21,9 @@ import { createClientEventLimit } from "./create-client-event-limit.js";
 import { createSubscriptionHandlers } from "./create-subscription-handlers.js";
 import { createTokenLifetime } from "./create-token-lifetime.js";
 import { createGatewayHistory, type GatewayHistoryOptions } from "./history/create-gateway-history.js";
-import type { FeedListener } from "@socket-server/shared/history";
+import type { RoomFeed } from "@socket-server/shared/history";
+import { deliverUnsequenced } from "./deliver-unsequenced.js";
+import { followHeldRooms } from "./follow-held-rooms.js";
 import { releaseHandshake } from "./socket-io-internals/release-handshake.js";
 import { releaseUpgradeRequests, type MiddlewareRunningEngine } from "./socket-io-internals/release-upgrade-requests.js";
 
@@ -63,6 +65,11 @@ export interface SocketServerDeps {
   onBroadcast?: BroadcastObserver;
   /** With history on (HISTORY_SIZE > 0): rooms joined at positions, recovery, gap-fill. */
   history?: GatewayHistoryOptions | undefined;
+  /**
+   * Where messages arrive other than through the adapter: history's announcements, or the rooms'
+   * shard channels without history. Needed with `history`.
+   */
+  feed?: RoomFeed | undefined;
   /** A namespace clients may connect to besides `/`: the Admin UI's, when it is on (admin-ui/). */
   adminNamespace?: string | undefined;
 }
@@ -85,8 +92,6 @@ export interface GatewaySocketServer {
   io: Server;
   /** Serves Socket.IO on `httpServer` (it takes `/socket.io/`; everything else reaches the server's own handler). */
   attach(httpServer: HttpServer): void;
-  /** With history: what the topology's feed must be connected to. */
-  feedListener: FeedListener | undefined;
 }
 
 /**
@@ -162,8 +167,18 @@ export function createSocketServer(deps: SocketServerDeps): GatewaySocketServer 
     },
     onViolation: (socket) => cut(socket.conn as unknown as BufferingConnection, "protocol_violation"),
   });
-  const history = deps.history && createGatewayHistory(io, deps.history);
-  const handleSubscriptions = createSubscriptionHandlers({ maxRooms: clients.maxRoomsPerConnection, subscribeRoom: history?.subscribeRoom });
+  const { feed } = deps;
+  if (deps.history && !feed) throw new Error("a gateway with history needs the feed its messages are announced on");
+  const history = deps.history && feed && createGatewayHistory(io, { ...deps.history, feed });
+  const handleSubscriptions = createSubscriptionHandlers({
+    maxRooms: clients.maxRoomsPerConnection,
+    subscribeRoom: history?.subscribeRoom,
+    follow: history ? undefined : feed?.follow,
+  });
+  if (feed) {
+    feed.listen(history ? history.listener : deliverUnsequenced(io));
+    followHeldRooms(io, feed, logger);
+  }
   const limitLifetime = createTokenLifetime({
     verifyToken: clients.verifyToken,
     graceMs: clients.expiryGraceMs,
@@ -232,5 +247,5 @@ export function createSocketServer(deps: SocketServerDeps): GatewaySocketServer 
     httpServer.once("close", guardSlow.stop);
   }
 
-  return { io, attach, feedListener: history?.listener };
+  return { io, attach };
 }

@@ -13,6 +13,11 @@ export interface SubscriptionHandlersDeps {
   maxRooms: number;
   /** With history on: joins rooms at a position, replaying from `since`. Absent: plain joins. */
   subscribeRoom?: RoomSubscriber | undefined;
+  /**
+   * Without history on a sharded feed: resolves once a room's messages reach this gateway; a
+   * plain join is acknowledged only then, so what is published after the ack is received.
+   */
+  follow?: ((room: string) => Promise<void>) | undefined;
 }
 
 /**
@@ -24,20 +29,16 @@ export interface SubscriptionHandlersDeps {
  * Returns what attaches them to a socket. The two handlers are shared by every socket (they find
  * theirs in `this`), not closures made per socket: see bench/README.md, "Memory per idle connection".
  */
-export function createSubscriptionHandlers({ maxRooms, subscribeRoom }: SubscriptionHandlersDeps): (socket: GatewaySocket) => void {
+export function createSubscriptionHandlers({ maxRooms, subscribeRoom, follow }: SubscriptionHandlersDeps): (socket: GatewaySocket) => void {
+  const inOrder = subscribeRoom !== undefined || follow !== undefined;
   function subscribe(this: GatewaySocket, ...args: unknown[]) {
     const [input, ack] = splitAckArgs<SubscriptionAck>(args);
     const parsed = parseSubscribeRequest(input);
     if (!parsed.ok) return ack(parsed);
     const { request } = parsed;
-    if (!subscribeRoom) {
-      const refused = refusal(this, request.rooms);
-      if (refused) return ack(refused);
-      void this.join(request.rooms.filter((room) => !this.rooms.has(room)));
-      // Without history there is nothing to resume from: every position given is not recovered.
-      return ack({ ok: true, rooms: request.rooms, ...(request.since ? { recovered: notRecovered(request.since) } : {}) });
-    }
-    inTurn(this, () => joinAtPositions(this, request, subscribeRoom, ack));
+    if (subscribeRoom) return inTurn(this, () => joinAtPositions(this, request, subscribeRoom, ack));
+    if (follow) return inTurn(this, () => joinFollowed(this, request, follow, ack));
+    joinPlain(this, request, ack);
   }
 
   function unsubscribe(this: GatewaySocket, ...args: unknown[]) {
@@ -51,8 +52,27 @@ export function createSubscriptionHandlers({ maxRooms, subscribeRoom }: Subscrip
       for (const room of parsed.rooms) void this.leave(room);
       ack({ ok: true, rooms: parsed.rooms });
     };
-    if (subscribeRoom) inTurn(this, async () => leave());
+    if (inOrder) inTurn(this, async () => leave());
     else leave();
+  }
+
+  function joinPlain(socket: GatewaySocket, request: SubscribeRequest, ack: Ack) {
+    const refused = refusal(socket, request.rooms);
+    if (refused) return ack(refused);
+    void socket.join(request.rooms.filter((room) => !socket.rooms.has(room)));
+    // Without history there is nothing to resume from: every position given is not recovered.
+    ack({ ok: true, rooms: request.rooms, ...(request.since ? { recovered: notRecovered(request.since) } : {}) });
+  }
+
+  async function joinFollowed(socket: GatewaySocket, request: SubscribeRequest, follow: (room: string) => Promise<void>, ack: Ack) {
+    const refused = refusal(socket, request.rooms);
+    if (refused) return ack(refused);
+    try {
+      await Promise.all(request.rooms.filter((room) => !socket.rooms.has(room)).map(follow));
+    } catch {
+      return ack(failure("unavailable", "the rooms' channels are out of reach right now; retry"));
+    }
+    if (socket.connected) joinPlain(socket, request, ack);
   }
 
   /** Checked when the request's turn comes, against the rooms the socket is in by then. */

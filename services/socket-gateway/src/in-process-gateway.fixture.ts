@@ -42,7 +42,7 @@ export async function startInProcessGateway(options: InProcessGatewayOptions = {
   const refusals: string[] = [];
   const feed = createLocalFeed();
   const history = options.history && createMemoryHistory({ settings: options.history, onAppend: feed.announce });
-  const { io, attach, feedListener } = createSocketServer({
+  const { io, attach } = createSocketServer({
     logger: pino({ level: "silent" }),
     maxConnections: options.maxConnections ?? 1000,
     draining: options.draining ?? (() => false),
@@ -68,8 +68,8 @@ export async function startInProcessGateway(options: InProcessGatewayOptions = {
       historySize: options.history!.size,
       maxRecoveryMessages: options.history!.maxRecoveryMessages ?? 300,
     },
+    feed: history && feed,
   });
-  if (feedListener) feed.listen(feedListener);
   attach(httpServer);
   options.adminUi?.instrument(io);
   await new Promise<void>((resolve) => httpServer.listen(0, "127.0.0.1", resolve));

@@ -1,9 +1,9 @@
-import { adminCredentials, loadConfigOrExit } from "@socket-server/shared/config";
-import { createRedisHistory, historySettings } from "@socket-server/shared/history";
+import { adminCredentials, loadConfigOrExit, pubSubMode } from "@socket-server/shared/config";
+import { historySettings } from "@socket-server/shared/history";
 import { createHttpServer, listen } from "@socket-server/shared/http";
 import { createLogger, createTallyLog } from "@socket-server/shared/logging";
 import { createCommonMetrics, createMetricsRegistry, startEmfIfEnabled, trackRedisUp } from "@socket-server/shared/metrics";
-import { closeRedisClient, createRedisClient } from "@socket-server/shared/redis";
+import { closeRedisClient, createRedisClient, redisTarget } from "@socket-server/shared/redis";
 import { createShutdown, guardProcess } from "@socket-server/shared/shutdown";
 import { createAdminUi } from "./admin-ui/create-admin-ui.js";
 import { GatewayConfigSchema } from "./config.js";
@@ -11,7 +11,6 @@ import { createClientAuthenticator } from "./create-client-authenticator.js";
 import { createGatewayApp } from "./create-gateway-app.js";
 import { createSocketServer } from "./create-socket-server.js";
 import { listenUrl, logDevListening, resolveListenHost, resolvePublishKeys } from "./dev-mode.js";
-import { createRedisRoomFeed } from "./history/create-redis-room-feed.js";
 import { registerGatewayMetrics } from "./register-gateway-metrics.js";
 import { registerHistoryMetrics } from "./register-history-metrics.js";
 import { registerSocketGauges } from "./register-socket-gauges.js";
@@ -32,13 +31,12 @@ const history = historySettings(config);
 let topology: Topology;
 if (config.REDIS_ENABLED) {
   const name = `${config.REDIS_PREFIX}:socket-gateway`;
-  const pub = createRedisClient({ url: config.REDIS_URL, name: `${name}:pub`, role: "command", logger });
-  const sub = createRedisClient({ url: config.REDIS_URL, name: `${name}:sub`, role: "subscriber", logger });
+  const target = redisTarget(config);
+  const pub = createRedisClient({ target, name: `${name}:pub`, role: "command", logger });
+  const sub = createRedisClient({ target, name: `${name}:sub`, role: "subscriber", logger });
   shutdown.add("redis", () => Promise.all([closeRedisClient(pub), closeRedisClient(sub)]));
   trackRedisUp(registry, () => pub.status === "ready" && sub.status === "ready");
-  const prefix = config.REDIS_PREFIX;
-  const stored = history && { store: createRedisHistory({ client: pub, prefix, settings: history }), feed: createRedisRoomFeed({ sub, prefix, logger }) };
-  topology = createRedisTopology({ pub, sub, key: prefix, history: stored, logger });
+  topology = createRedisTopology({ pub, sub, key: config.REDIS_PREFIX, history, pubSub: pubSubMode(config), logger });
 } else {
   const apiKeys = resolvePublishKeys(config.PUBLISH_API_KEYS, config.DEV_MODE, logger);
   topology = createSingleInstanceTopology({ config, apiKeys, metrics, history });
@@ -81,9 +79,9 @@ const socketServer = createSocketServer({
     maxRecoveryMessages: config.RECOVERY_MAX_MESSAGES,
     observer: registerHistoryMetrics(registry, topology.history.stats),
   },
+  feed: topology.feed,
 });
 registerSocketGauges(registry, socketServer.io);
-if (topology.history && socketServer.feedListener) topology.history.feed.listen(socketServer.feedListener);
 
 const publishApi = topology.publishApi(socketServer.io);
 topology.answerRoomStats(socketServer.io);
@@ -106,5 +104,5 @@ shutdown.add("emf", startEmfIfEnabled(config, registry, "socket-gateway"));
 
 const host = resolveListenHost(config.HOST, Boolean(process.env.HOST), config.DEV_MODE);
 const port = await listen(httpServer, config.PORT, host);
-logger.info({ port, host, redis: config.REDIS_ENABLED, historySize: config.HISTORY_SIZE }, `socket-gateway listening on ${listenUrl(host, port)}`);
+logger.info({ port, host, redis: config.REDIS_ENABLED && redisTarget(config).mode, pubSub: config.REDIS_ENABLED ? pubSubMode(config) : undefined, historySize: config.HISTORY_SIZE }, `socket-gateway listening on ${listenUrl(host, port)}`);
 if (config.DEV_MODE) logDevListening(host, port, logger);

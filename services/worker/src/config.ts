@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { commonEnvFields, envInteger } from "@socket-server/shared/config";
+import { checkRedisSettings, commonEnvFields, envInteger } from "@socket-server/shared/config";
 import { historyEnvFields } from "@socket-server/shared/history";
 
 export const WorkerConfigSchema = z.object({
@@ -7,5 +7,5 @@ export const WorkerConfigSchema = z.object({
   ...historyEnvFields(),
   // Jobs are short Redis round trips; many in flight keep one process busy.
   WORKER_CONCURRENCY: envInteger(50, { min: 1, max: 1000 }),
-});
+}).superRefine(checkRedisSettings);
 export type WorkerConfig = z.infer<typeof WorkerConfigSchema>;

@@ -1,12 +1,12 @@
 import { Queue, Worker } from "bullmq";
-import { loadConfigOrExit } from "@socket-server/shared/config";
+import { loadConfigOrExit, pubSubMode } from "@socket-server/shared/config";
 import { NOTIFICATIONS_QUEUE } from "@socket-server/shared/events";
 import { closeHttpServer, createHttpServer, createServiceApp, listen } from "@socket-server/shared/http";
 import { createLogger } from "@socket-server/shared/logging";
 import { createCommonMetrics, createMetricsRegistry, instrumentPublisher, startEmfIfEnabled, trackRedisUp } from "@socket-server/shared/metrics";
 import { historySettings } from "@socket-server/shared/history";
 import { createFleetRoomEmitter, createPublisher } from "@socket-server/shared/publishing";
-import { closeRedisClient, createRedisClient, pingRedis } from "@socket-server/shared/redis";
+import { closeRedisClient, createRedisClient, pingRedis, queuePrefix, redisTarget } from "@socket-server/shared/redis";
 import { createShutdown, guardProcess } from "@socket-server/shared/shutdown";
 import { WorkerConfigSchema } from "./config.js";
 import { closeQueue, closeWorker } from "./close-worker.js";
@@ -19,22 +19,23 @@ const shutdown = createShutdown({ logger, timeoutMs: config.SHUTDOWN_TIMEOUT_MS 
 guardProcess(shutdown, logger);
 
 const name = `${config.REDIS_PREFIX}:worker`;
-const publishClient = createRedisClient({ url: config.REDIS_URL, name: `${name}:publish`, role: "command", logger });
+const target = redisTarget(config);
+const publishClient = createRedisClient({ target, name: `${name}:publish`, role: "command", logger });
 shutdown.add("redis publish client", () => closeRedisClient(publishClient));
-const queueClient = createRedisClient({ url: config.REDIS_URL, name: `${name}:queue`, role: "blocking", logger });
+const queueClient = createRedisClient({ target, name: `${name}:queue`, role: "blocking", logger });
 shutdown.add("redis queue client", () => closeRedisClient(queueClient));
 
 const registry = createMetricsRegistry("worker");
 const metrics = createCommonMetrics(registry);
 trackRedisUp(registry, () => publishClient.status === "ready" && queueClient.status === "ready");
 const publisher = instrumentPublisher(
-  createPublisher({ emitter: createFleetRoomEmitter({ client: publishClient, prefix: config.REDIS_PREFIX, history: historySettings(config) }) }),
+  createPublisher({ emitter: createFleetRoomEmitter({ client: publishClient, prefix: config.REDIS_PREFIX, history: historySettings(config), pubSub: pubSubMode(config) }) }),
   metrics,
   "queue",
 );
 const worker = new Worker(NOTIFICATIONS_QUEUE, createNotificationProcessor(publisher), {
   connection: queueClient,
-  prefix: config.REDIS_PREFIX,
+  prefix: queuePrefix(config.REDIS_PREFIX, target),
   concurrency: config.WORKER_CONCURRENCY,
 });
 worker.on("error", (error) => logger.warn({ err: error.message }, "worker error"));
@@ -46,7 +47,7 @@ const workerCloseTimeoutMs = Math.max(1000, config.SHUTDOWN_TIMEOUT_MS - 3000);
 shutdown.add("worker", () => closeWorker(worker, () => queueClient.status === "ready", workerCloseTimeoutMs));
 
 // Only for queue depth metrics: the worker itself never enqueues.
-const queue = new Queue(NOTIFICATIONS_QUEUE, { connection: publishClient, prefix: config.REDIS_PREFIX });
+const queue = new Queue(NOTIFICATIONS_QUEUE, { connection: publishClient, prefix: queuePrefix(config.REDIS_PREFIX, target) });
 queue.on("error", (error) => logger.warn({ err: error.message }, "notification queue error"));
 shutdown.add("queue", () => closeQueue(queue));
 registerWorkerMetrics(registry, worker, queue, metrics);

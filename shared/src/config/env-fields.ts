@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { RedisClusterNodesSchema } from "../redis/redis-target.js";
 
 /**
  * Exactly `true`/`false`/`1`/`0`. `z.coerce.boolean()` would read "false" as true.
@@ -41,6 +42,10 @@ export function commonEnvFields(defaultPort: number) {
     PORT: envPort(defaultPort),
     HOST: z.string().min(1).default("0.0.0.0"),
     REDIS_URL: RedisUrlSchema.default("redis://127.0.0.1:6379"),
+    // Set, it replaces REDIS_URL: the services run against a Redis Cluster (redis-target.ts).
+    REDIS_CLUSTER_NODES: RedisClusterNodesSchema,
+    // Sharded pub/sub on one server too (per-room channels); a cluster always uses it.
+    REDIS_PUBSUB: z.enum(["classic", "sharded"]).optional(),
     REDIS_PREFIX: z
       .string()
       .regex(/^[A-Za-z0-9_\-:.]{1,64}$/, "1 to 64 of A-Z a-z 0-9 _ - : .")
@@ -54,4 +59,19 @@ export function commonEnvFields(defaultPort: number) {
     HTTP_REQUEST_TIMEOUT_MS: envInteger(30_000, { min: 100 }),
     HTTP_KEEP_ALIVE_TIMEOUT_MS: envInteger(5_000, { min: 1 }),
   };
+}
+
+/** Cross-field rules of the Redis settings, for each service's `superRefine`. */
+export function checkRedisSettings(
+  config: { REDIS_CLUSTER_NODES?: unknown; REDIS_PUBSUB?: "classic" | "sharded" | undefined },
+  context: z.RefinementCtx,
+): void {
+  if (config.REDIS_CLUSTER_NODES && config.REDIS_PUBSUB === "classic") {
+    context.addIssue({ code: "custom", path: ["REDIS_PUBSUB"], message: "a Redis Cluster needs sharded pub/sub: unset REDIS_PUBSUB or set it to sharded" });
+  }
+}
+
+/** The pub/sub every service of a deployment speaks: sharded in a cluster, else as configured. */
+export function pubSubMode(config: { REDIS_CLUSTER_NODES?: unknown; REDIS_PUBSUB?: "classic" | "sharded" | undefined }): "classic" | "sharded" {
+  return config.REDIS_CLUSTER_NODES ? "sharded" : (config.REDIS_PUBSUB ?? "classic");
 }

@@ -8,7 +8,9 @@
  *
  * KEYS: position hash, log stream, then the idempotency key of each entry that has one, in order.
  * ARGV: history size, history TTL s, position TTL s, epoch for a new history, feed channel,
- * room, idempotency TTL s, then per entry its JSON and "1" when it has an idempotency key, else "0".
+ * room, idempotency TTL s, `PUBLISH` or `SPUBLISH` (the feed channel is then the room's own
+ * shard channel, in the slot of its keys), then per entry its JSON and "1" when it has an
+ * idempotency key, else "0".
  * Returns one { offset, epoch, receivers } per entry; receivers is -1 when its idempotency key was
  * already used, and then nothing was stored for it.
  */
@@ -18,7 +20,7 @@ local nextKey = 3
 local stored = false
 -- Read once per call: the room's epoch cannot change between its appends of one call.
 local epoch = nil
-for i = 8, #ARGV, 2 do
+for i = 9, #ARGV, 2 do
   local idempotencyKey = nil
   if ARGV[i + 1] == '1' then
     idempotencyKey = KEYS[nextKey]
@@ -42,7 +44,7 @@ for i = 8, #ARGV, 2 do
     if idempotencyKey then
       redis.call('SET', idempotencyKey, offset, 'EX', ARGV[7])
     end
-    local receivers = redis.call('PUBLISH', ARGV[5], offset .. '\\n' .. epoch .. '\\n' .. ARGV[6] .. '\\n' .. ARGV[i])
+    local receivers = redis.call(ARGV[8], ARGV[5], offset .. '\\n' .. epoch .. '\\n' .. ARGV[6] .. '\\n' .. ARGV[i])
     results[#results + 1] = {offset, epoch, receivers}
     stored = true
   end

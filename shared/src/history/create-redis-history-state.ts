@@ -1,10 +1,10 @@
-import type { Redis } from "ioredis";
+import type { RedisConnection } from "../redis/create-redis-client.js";
 import { historyKeys } from "./history-keys.js";
 import { NO_HISTORY_STATE, type ReadRoomHistoryState } from "./room-history-state.js";
 
 export interface RedisHistoryStateDeps {
   /** A `command` client: a read fails fast instead of queueing while Redis is away. */
-  client: Redis;
+  client: RedisConnection;
   prefix: string;
 }
 

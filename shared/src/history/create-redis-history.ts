@@ -1,10 +1,12 @@
 import { randomBytes } from "node:crypto";
-import type { Redis } from "ioredis";
+import { Cluster } from "ioredis";
+import type { RedisConnection } from "../redis/create-redis-client.js";
+import type { PubSubMode } from "../redis/pub-sub.js";
 import { answerBatch } from "../redis/answer-batch.js";
 import { batchPerTurn, type Pending } from "../redis/batch-per-turn.js";
 import { APPEND_SCRIPT } from "./append-script.js";
 import { encodeStoredEntry } from "./feed-message.js";
-import { historyFeedChannel, historyKeys } from "./history-keys.js";
+import { historyFeedChannel, historyKeys, roomFeedChannel } from "./history-keys.js";
 import {
   NO_POSITION,
   positionTtlSeconds,
@@ -17,9 +19,11 @@ import {
 
 export interface RedisHistoryDeps {
   /** A `command` client (no offline queue, a command timeout): a publish fails fast instead of queueing. */
-  client: Redis;
+  client: RedisConnection;
   prefix: string;
   settings: HistorySettings;
+  /** `sharded`: each room's messages are announced on its own shard channel (SPUBLISH). */
+  pubSub?: PubSubMode;
 }
 
 const COMMAND = "socketServerAppend";
@@ -28,10 +32,12 @@ type ScriptClient = Record<typeof COMMAND, (...args: Array<string | number>) => 
 type PendingAppend = Pending<AppendRequest, AppendReply>;
 
 /** Room history in Redis: a position hash and a capped stream per room (history-keys.ts). */
-export function createRedisHistory({ client, prefix, settings }: RedisHistoryDeps): RoomHistory {
+export function createRedisHistory({ client, prefix, settings, pubSub = "classic" }: RedisHistoryDeps): RoomHistory {
   // ioredis sends it by hash and loads it again after NOSCRIPT (a restarted or flushed Redis).
   if (!(COMMAND in client)) client.defineCommand(COMMAND, { lua: APPEND_SCRIPT });
-  const channel = historyFeedChannel(prefix);
+  const sharded = pubSub === "sharded";
+  const classicChannel = historyFeedChannel(prefix);
+  const publishCommand = sharded ? "SPUBLISH" : "PUBLISH";
   const constants = [String(settings.size), String(settings.ttlSeconds), String(positionTtlSeconds(settings))];
   const idempotencyTtl = String(settings.idempotencyTtlSeconds);
   const nextEpoch = epochPool();
@@ -45,7 +51,8 @@ export function createRedisHistory({ client, prefix, settings }: RedisHistoryDep
       if (item.idempotencyKey !== undefined) keyList.push(keys.idempotency(item.idempotencyKey));
       entries.push(encodeStoredEntry(item.entry), item.idempotencyKey === undefined ? "0" : "1");
     }
-    return [String(keyList.length), ...keyList, ...constants, nextEpoch(), channel, room, idempotencyTtl, ...entries];
+    const channel = sharded ? roomFeedChannel(prefix, room) : classicChannel;
+    return [String(keyList.length), ...keyList, ...constants, nextEpoch(), channel, room, idempotencyTtl, publishCommand, ...entries];
   };
 
   // The appends of one turn leave as one pipeline, like plain publishes (batch-publishes.ts), and
@@ -63,9 +70,10 @@ export function createRedisHistory({ client, prefix, settings }: RedisHistoryDep
       resolve: (replies: AppendReply[]) => appends.forEach((pending, index) => (replies[index] ? pending.resolve(replies[index]) : pending.reject(new Error("Redis gave no reply")))),
       reject: (error: unknown) => appends.forEach((pending) => pending.reject(error)),
     }));
-    if (calls.length === 1) {
-      const [{ args, resolve, reject }] = calls as [(typeof calls)[number]];
-      (client as unknown as ScriptClient)[COMMAND](...args).then(resolve, reject);
+    // In a cluster the rooms' calls go one by one: ioredis pipelines them per node by itself
+    // (autopipelining), where one pipeline could hold the keys of one node only.
+    if (calls.length === 1 || client instanceof Cluster) {
+      for (const { args, resolve, reject } of calls) (client as unknown as ScriptClient)[COMMAND](...args).then(resolve, reject);
       return;
     }
     const pipeline = client.pipeline() as unknown as ScriptClient & { exec(): Promise<Array<[Error | null, unknown]> | null> };

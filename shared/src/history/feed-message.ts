@@ -8,6 +8,12 @@ export interface FeedMessage {
 }
 
 /**
+ * The position a message published without history carries on a room's shard channel: it is
+ * delivered as heard, with no offset to order it by.
+ */
+export const UNSEQUENCED = { offset: 0, epoch: "" } as const;
+
+/**
  * The append script announces `<offset>\n<epoch>\n<room>\n<entry JSON>`: Lua builds it by
  * concatenation around the JSON the publisher encoded, so Redis never decodes a message.
  * Offsets, epochs and room names cannot contain a newline.
@@ -20,7 +26,7 @@ export function parseFeedMessage(message: string, wanted: (room: string) => bool
   // Every gateway hears every room's messages: decode only those of rooms it holds.
   if (!wanted(message.slice(second + 1, third))) return undefined;
   const offset = Number(message.slice(0, first));
-  if (!Number.isSafeInteger(offset) || offset < 1) return undefined;
+  if (!Number.isSafeInteger(offset) || offset < 0) return undefined;
   try {
     const stored = JSON.parse(message.slice(third + 1)) as Omit<HistoryEntry, "offset">;
     return { room: message.slice(second + 1, third), epoch: message.slice(first + 1, second), entry: { ...stored, offset } };

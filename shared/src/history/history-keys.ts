@@ -13,5 +13,11 @@ export function historyKeys(prefix: string, room: string) {
   };
 }
 
-/** The pub/sub channel every stored message is announced on, to every gateway. */
+/** The classic pub/sub channel every stored message is announced on, to every gateway. */
 export const historyFeedChannel = (prefix: string) => `${prefix}:room-feed`;
+
+/**
+ * A room's own shard channel (sharded pub/sub): only gateways holding the room subscribe to it,
+ * and it hashes to the slot of the room's keys, so the append script can announce on it.
+ */
+export const roomFeedChannel = (prefix: string, room: string) => `${prefix}:room:{${room}}:feed`;

@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisConnection } from "../redis/create-redis-client.js";
 import { BurstyRateLimiter, RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { withTimeout } from "../redis/index.js";
 import type { KeyRateLimiter } from "./key-rate-limiter.js";
@@ -9,7 +9,7 @@ export interface KeyRateLimiterOptions {
   /** Extra requests per key above that rate, at most this many per 10 s. */
   burst: number;
   /** Shares the counts across instances under `<prefix>:rate:`; without it, counts are per process. */
-  redis?: { client: Redis; prefix: string } | undefined;
+  redis?: { client: RedisConnection; prefix: string } | undefined;
   /** A slow limiter must not make every publish slow: past this, the request goes through. */
   timeoutMs?: number;
   onStoreError?: (error: unknown) => void;

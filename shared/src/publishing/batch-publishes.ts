@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisConnection } from "../redis/create-redis-client.js";
 import { batchPerTurn, type Pending } from "../redis/batch-per-turn.js";
 
 /** One publication's messages, as `[channel, message]`. */
@@ -20,7 +20,7 @@ type Reply = [Error | null, unknown];
  * MULTI inside that pipeline, so Redis runs the turn's publications in the order they were
  * asked for, which a batch of publishes relies on.
  */
-export function batchPublishes(client: Redis): BatchedPublish {
+export function batchPublishes(client: RedisConnection): BatchedPublish {
   return batchPerTurn((batch: PendingPublish[]) => {
     // A pipeline of one costs more than the command alone: building pipelines, most of them of
     // one PUBLISH, showed in the worker's profile of the queue path (bench/README.md).

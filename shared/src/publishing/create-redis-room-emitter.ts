@@ -1,5 +1,5 @@
 import { Emitter } from "@socket.io/redis-emitter";
-import type { Redis } from "ioredis";
+import type { RedisConnection } from "../redis/create-redis-client.js";
 import { batchPublishes } from "./batch-publishes.js";
 import { PublishUnavailableError } from "./publish-unavailable-error.js";
 import type { RoomDelivery, RoomEmitter } from "./room-emitter.js";
@@ -9,7 +9,7 @@ export interface RedisRoomEmitterDeps {
    * A `command` client: no offline queue, and a command timeout, which is what bounds a
    * publish's round trip (a second timer per publish here cost more than it added).
    */
-  client: Redis;
+  client: RedisConnection;
   /** The Socket.IO adapter key; gateways must use the same one (REDIS_PREFIX). */
   key: string;
 }

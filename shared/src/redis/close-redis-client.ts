@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisConnection } from "./create-redis-client.js";
 import { withTimeout } from "./with-timeout.js";
 
 /**
@@ -6,7 +6,7 @@ import { withTimeout } from "./with-timeout.js";
  * live connection: a client that is reconnecting (Redis down, a TLS failure) would queue the
  * QUIT until the deadline, so it is disconnected at once, as is one whose QUIT takes too long.
  */
-export async function closeRedisClient(client: Redis, timeoutMs = 2000): Promise<void> {
+export async function closeRedisClient(client: RedisConnection, timeoutMs = 2000): Promise<void> {
   if (client.status !== "ready") {
     client.disconnect();
     return;

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import type { Redis } from "ioredis";
+import type { RedisConnection } from "../redis/create-redis-client.js";
+import { pubSubOf, type PubSubMode } from "../redis/pub-sub.js";
 import type { Logger } from "pino";
 import {
   encodeRoomStatsRequest,
@@ -12,12 +13,14 @@ import {
 
 export interface RoomStatsCollectorDeps {
   /** A `command` client: the request goes out on it and fails fast while Redis is away. */
-  pub: Redis;
+  pub: RedisConnection;
   /** A `subscriber` client of the collector's own, in subscriber mode from here on: the answers arrive on it. */
-  sub: Redis;
+  sub: RedisConnection;
   prefix: string;
   logger: Logger;
   deadlineMs?: number;
+  /** The pub/sub the gateways answer on (pubSubMode). */
+  pubSub?: PubSubMode;
 }
 
 export interface RoomStatsCollector {
@@ -38,14 +41,15 @@ interface Asking {
  * question, then the gateways' answers until every gateway that received it has answered or
  * the deadline passed, whichever comes first.
  */
-export function createRoomStatsCollector({ pub, sub, prefix, logger, deadlineMs = ROOM_STATS_DEADLINE_MS }: RoomStatsCollectorDeps): RoomStatsCollector {
+export function createRoomStatsCollector({ pub, sub, prefix, logger, deadlineMs = ROOM_STATS_DEADLINE_MS, pubSub: mode = "classic" }: RoomStatsCollectorDeps): RoomStatsCollector {
+  const pubSub = pubSubOf(mode);
   const instance = randomBytes(9).toString("base64url");
   const replyTo = roomStatsReplyChannel(prefix, instance);
   const requestChannel = roomStatsRequestChannel(prefix);
   const asking = new Map<string, Asking>();
   let sequence = 0;
 
-  sub.on("message", (channel: string, message: string) => {
+  pubSub.onMessage(sub, (channel, message) => {
     if (channel !== replyTo) return;
     const reply = parseRoomStatsReply(message);
     // An answer after the deadline finds nobody waiting and is dropped.
@@ -55,7 +59,7 @@ export function createRoomStatsCollector({ pub, sub, prefix, logger, deadlineMs 
     waiting.check();
   });
   // Once: ioredis subscribes again by itself after every reconnect.
-  const subscribed = sub.subscribe(replyTo).then(
+  const subscribed = pubSub.subscribe(sub, [replyTo]).then(
     () => true,
     (error: unknown) => {
       logger.warn({ err: (error as Error).message, channel: replyTo }, "subscribing to room-stats replies failed");
@@ -83,7 +87,7 @@ export function createRoomStatsCollector({ pub, sub, prefix, logger, deadlineMs 
         if (!(await Promise.race([subscribed, finished])) || sub.status !== "ready") {
           throw new Error("the room-stats reply subscription is not ready");
         }
-        const publishing = pub.publish(requestChannel, encodeRoomStatsRequest({ id, room, replyTo }));
+        const publishing = pubSub.publish(pub, requestChannel, encodeRoomStatsRequest({ id, room, replyTo }));
         publishing.catch(() => {});
         const asked = await Promise.race([publishing, finished]);
         if (asked === undefined) throw new Error(`Redis did not take the room-stats request within ${deadlineMs} ms`);

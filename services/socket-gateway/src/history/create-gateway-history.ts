@@ -1,5 +1,5 @@
 import type { Server } from "socket.io";
-import type { FeedListener, RoomHistory } from "@socket-server/shared/history";
+import type { FeedListener, RoomFeed, RoomHistory } from "@socket-server/shared/history";
 import { createRoomSequencers } from "./create-room-sequencers.js";
 import { createRoomSubscriber, metaOf, type RecoveryFailure, type RoomSubscriber } from "./create-room-subscriber.js";
 
@@ -20,6 +20,11 @@ export interface GatewayHistoryOptions {
   observer?: HistoryObserver | undefined;
 }
 
+export interface GatewayHistoryDeps extends GatewayHistoryOptions {
+  /** Where the room's messages are heard: a room is followed before it is opened. */
+  feed: Pick<RoomFeed, "follow" | "unfollow">;
+}
+
 export interface GatewayHistory {
   subscribeRoom: RoomSubscriber;
   /** Connect it to the topology's feed. */
@@ -32,8 +37,8 @@ export interface GatewayHistory {
  * a position, replaying what they missed. Deliveries go to this process's sockets only
  * (`io.local`): every gateway hears the feed itself.
  */
-export function createGatewayHistory(io: Server, options: GatewayHistoryOptions): GatewayHistory {
-  const { history, historySize, maxRecoveryMessages, observer } = options;
+export function createGatewayHistory(io: Server, options: GatewayHistoryDeps): GatewayHistory {
+  const { history, historySize, maxRecoveryMessages, observer, feed } = options;
   const sequencers = createRoomSequencers({
     history,
     // One read returns at most this many messages, however large the history.
@@ -45,6 +50,7 @@ export function createGatewayHistory(io: Server, options: GatewayHistoryOptions)
     onGapFilled: (messages) => observer?.gapFilled(messages),
     onGapLost: (messages) => observer?.gapLost(messages),
     isHeld: (room) => io.of("/").adapter.rooms.has(room),
+    follow: feed.follow,
   });
   // A room this gateway no longer holds is no longer followed.
   io.of("/").adapter.on("delete-room", (room: string) => sequencers.close(room));
@@ -60,7 +66,10 @@ export function createGatewayHistory(io: Server, options: GatewayHistoryOptions)
     try {
       return await joinRoom(socket, room, since);
     } finally {
-      if (!io.of("/").adapter.rooms.has(room)) sequencers.close(room);
+      if (!io.of("/").adapter.rooms.has(room)) {
+        sequencers.close(room);
+        feed.unfollow(room);
+      }
     }
   };
   return {

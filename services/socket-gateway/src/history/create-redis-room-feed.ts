@@ -1,10 +1,10 @@
-import type { Redis } from "ioredis";
+import type { RedisConnection } from "@socket-server/shared/redis";
 import type { Logger } from "pino";
-import { historyFeedChannel, parseFeedMessage, type RoomFeed } from "@socket-server/shared/history";
+import { FOLLOWS_EVERY_ROOM, historyFeedChannel, parseFeedMessage, type RoomFeed } from "@socket-server/shared/history";
 
 export interface RedisRoomFeedDeps {
   /** The gateway's subscriber connection (the Socket.IO adapter's too: it ignores this channel). */
-  sub: Redis;
+  sub: RedisConnection;
   prefix: string;
   logger: Logger;
 }
@@ -18,6 +18,7 @@ export interface RedisRoomFeedDeps {
 export function createRedisRoomFeed({ sub, prefix, logger }: RedisRoomFeedDeps): RoomFeed {
   const channel = historyFeedChannel(prefix);
   return {
+    ...FOLLOWS_EVERY_ROOM,
     listen(listener) {
       sub.on("message", (from: string, message: string) => {
         if (from !== channel) return;

@@ -15,6 +15,11 @@ export interface RoomSequencersDeps {
    * as `user:<sub>`): such a room is followed from the first message heard for it.
    */
   isHeld?: (room: string) => boolean;
+  /**
+   * Resolves once the feed brings the room's messages to this gateway (a sharded feed subscribes
+   * per room): a room is opened at its position only then, so nothing after it can be missed.
+   */
+  follow?: (room: string) => Promise<void>;
 }
 
 export interface RoomSequencers {
@@ -60,7 +65,7 @@ const DEFAULT_RETRY_DELAYS_MS = [50, 100, 200, 400, 800, 1600, 3200];
  * gateway holds, not every room of the fleet.
  */
 export function createRoomSequencers(deps: RoomSequencersDeps): RoomSequencers {
-  const { history, deliver, maxFill, onGapFilled = () => {}, onGapLost = () => {}, isHeld = () => false } = deps;
+  const { history, deliver, maxFill, onGapFilled = () => {}, onGapLost = () => {}, isHeld = () => false, follow = () => Promise.resolve() } = deps;
   const retryDelays = deps.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
   const rooms = new Map<string, RoomState>();
   const isCurrent = (room: string, state: RoomState) => rooms.get(room) === state;
@@ -149,7 +154,7 @@ export function createRoomSequencers(deps: RoomSequencersDeps): RoomSequencers {
     let state = rooms.get(room);
     if (!state) {
       const created: RoomState = { epoch: "", last: 0, queue: [], target: 0, waiters: [], ready: false, busy: true, opened: Promise.resolve() };
-      created.opened = history.position(room).then(
+      created.opened = follow(room).then(() => history.position(room)).then(
         (position) => {
           created.epoch = position.epoch;
           created.last = position.offset;

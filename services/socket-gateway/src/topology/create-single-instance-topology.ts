@@ -36,7 +36,8 @@ export function createSingleInstanceTopology({ config, apiKeys, metrics, history
   return {
     adapter: undefined,
     redisCheck: async () => "disabled",
-    history: history && { store: history, feed, stats: history.stats },
+    history: history && { store: history, stats: history.stats },
+    feed: history && feed,
     // Its publish API counts this process's sockets directly.
     answerRoomStats: () => {},
     publishApi: (io) => ({

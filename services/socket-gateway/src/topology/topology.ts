@@ -16,8 +16,13 @@ export interface Topology {
   publishApi(io: Server): PublishApi | undefined;
   /** In a fleet: answers publish-api's room-stats requests (GET /v1/rooms/:room) with this process's counts. */
   answerRoomStats(io: Server): void;
-  /** Where rooms' histories are read and announced; absent with HISTORY_SIZE=0. */
-  history: { store: RoomHistory; feed: RoomFeed; stats?: () => { rooms: number; messages: number } } | undefined;
+  /** Where rooms' histories are read; absent with HISTORY_SIZE=0. */
+  history: { store: RoomHistory; stats?: () => { rooms: number; messages: number } } | undefined;
+  /**
+   * Where messages arrive other than through the adapter: history's announcements, or the rooms'
+   * shard channels on sharded pub/sub; absent when the adapter brings them (classic, no history).
+   */
+  feed: RoomFeed | undefined;
 }
 
 export interface PublishApi {
