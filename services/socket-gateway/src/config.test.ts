@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "@socket-server/shared/config";
+import { ConfigError, loadConfig, pubSubMode } from "@socket-server/shared/config";
+import { queuePrefix, redisTarget } from "@socket-server/shared/redis";
 import { rsaKeyPair } from "../../../test/support/tokens.js";
 import { GatewayConfigSchema } from "./config.js";
 
@@ -64,5 +65,50 @@ describe("GatewayConfigSchema, client access", () => {
     const { publicPem } = rsaKeyPair();
     const config = loadConfig(GatewayConfigSchema, { JWT_PUBLIC_KEY: publicPem.replaceAll("\n", "\\n") });
     expect(config.JWT_PUBLIC_KEY).toBe(publicPem);
+  });
+});
+
+describe("GatewayConfigSchema, Redis Cluster", () => {
+  it("reads the seeds, with credentials and TLS from seeds written as URLs", () => {
+    const config = loadConfig(GatewayConfigSchema, {
+      JWT_SECRET: SECRET,
+      REDIS_ENABLED: "true",
+      REDIS_CLUSTER_NODES: " 10.0.0.1:7000, rediss://app:s%3Acret@node-2.example.com:7001 ,[::1]:7002",
+    });
+    expect(config.REDIS_CLUSTER_NODES).toEqual({
+      mode: "cluster",
+      nodes: [
+        { host: "10.0.0.1", port: 7000 },
+        { host: "node-2.example.com", port: 7001 },
+        { host: "::1", port: 7002 },
+      ],
+      username: "app",
+      password: "s:cret",
+      tls: true,
+    });
+    expect(pubSubMode(config)).toBe("sharded");
+    expect(redisTarget(config).mode).toBe("cluster");
+  });
+
+  it("stays on REDIS_URL with classic pub/sub when no seed is given, unless told sharded", () => {
+    const config = loadConfig(GatewayConfigSchema, { JWT_SECRET: SECRET, REDIS_CLUSTER_NODES: " , " });
+    expect(redisTarget(config)).toEqual({ mode: "standalone", url: "redis://127.0.0.1:6379" });
+    expect(pubSubMode(config)).toBe("classic");
+    expect(pubSubMode(loadConfig(GatewayConfigSchema, { JWT_SECRET: SECRET, REDIS_PUBSUB: "sharded" }))).toBe("sharded");
+  });
+
+  it("names each bad seed, and refuses a cluster on classic pub/sub or a gateway alone with seeds", () => {
+    expect(problems({ JWT_SECRET: SECRET, REDIS_ENABLED: "true", REDIS_CLUSTER_NODES: "node-1,node-2:99999,http://x:1" })).toEqual([
+      expect.stringMatching(/^REDIS_CLUSTER_NODES: .*"node-1" is not host:port; "node-2:99999" is not host:port; "http:\/\/x:1" is not host:port/),
+    ]);
+    expect(problems({ JWT_SECRET: SECRET, REDIS_ENABLED: "true", REDIS_CLUSTER_NODES: "127.0.0.1:7000", REDIS_PUBSUB: "classic" })).toEqual([
+      expect.stringMatching(/^REDIS_PUBSUB: a Redis Cluster needs sharded pub\/sub/),
+    ]);
+    expect(problems({ JWT_SECRET: SECRET, REDIS_CLUSTER_NODES: "127.0.0.1:7000" })).toEqual([expect.stringMatching(/^REDIS_CLUSTER_NODES: needs REDIS_ENABLED=true/)]);
+  });
+
+  it("hash-tags BullMQ's prefix in a cluster only", () => {
+    expect(queuePrefix("socket-server", { mode: "cluster", nodes: [{ host: "h", port: 1 }], tls: false })).toBe("{socket-server}");
+    expect(queuePrefix("socket-server", { mode: "standalone", url: "redis://h:1" })).toBe("socket-server");
   });
 });

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { Cluster } from "ioredis";
 import type { RedisConnection } from "../redis/create-redis-client.js";
 import type { PubSubMode } from "../redis/pub-sub.js";
@@ -41,6 +41,7 @@ export function createRedisHistory({ client, prefix, settings, pubSub = "classic
   const constants = [String(settings.size), String(settings.ttlSeconds), String(positionTtlSeconds(settings))];
   const idempotencyTtl = String(settings.idempotencyTtlSeconds);
   const nextEpoch = epochPool();
+  const runInCluster = client instanceof Cluster ? clusterScriptRunner(client) : undefined;
 
   /** One script call for one room's appends, in the order they were asked for. */
   const argsOf = (room: string, appends: PendingAppend[]): string[] => {
@@ -72,8 +73,13 @@ export function createRedisHistory({ client, prefix, settings, pubSub = "classic
     }));
     // In a cluster the rooms' calls go one by one: ioredis pipelines them per node by itself
     // (autopipelining), where one pipeline could hold the keys of one node only.
-    if (calls.length === 1 || client instanceof Cluster) {
-      for (const { args, resolve, reject } of calls) (client as unknown as ScriptClient)[COMMAND](...args).then(resolve, reject);
+    if (runInCluster) {
+      for (const { args, resolve, reject } of calls) runInCluster(args).then(resolve, reject);
+      return;
+    }
+    if (calls.length === 1) {
+      const [{ args, resolve, reject }] = calls as [(typeof calls)[number]];
+      (client as unknown as ScriptClient)[COMMAND](...args).then(resolve, reject);
       return;
     }
     const pipeline = client.pipeline() as unknown as ScriptClient & { exec(): Promise<Array<[Error | null, unknown]> | null> };
@@ -109,6 +115,24 @@ export function createRedisHistory({ client, prefix, settings, pubSub = "classic
         entries: stream.map(([id, fields]) => decodeEntry(id, fields)),
       };
     },
+  };
+}
+
+/**
+ * Runs the append script in a cluster as EVALSHA, loading it with EVAL where a node lacks it
+ * (a new or failed-over primary). ioredis autopipelines a known command by its first key, so each
+ * call joins the pipeline of the node owning its room; a defined command would be grouped by its
+ * first argument, the key count, and refused.
+ */
+function clusterScriptRunner(client: Cluster): (args: string[]) => Promise<AppendReply[]> {
+  const sha = createHash("sha1").update(APPEND_SCRIPT).digest("hex");
+  return async ([keyCount, ...rest]) => {
+    try {
+      return (await client.evalsha(sha, keyCount!, ...rest)) as AppendReply[];
+    } catch (error) {
+      if (!String((error as Error).message).startsWith("NOSCRIPT")) throw error;
+      return (await client.eval(APPEND_SCRIPT, keyCount!, ...rest)) as AppendReply[];
+    }
   };
 }
 
