@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readMetric } from "../support/gateway-metrics.js";
 import { postJson, waitForReady } from "../support/publish-api-client.js";
 import { startRedisCluster, type RedisCluster } from "../support/redis-cluster.js";
+import { startRedisServer, type RedisServerProcess } from "../support/redis-server.js";
 import { startService, type ServiceProcess } from "../support/service-process.js";
 import { connectClient, type TestClient } from "../support/socket-client.js";
 import { testPrefix } from "../support/test-prefix.js";
@@ -29,19 +30,43 @@ async function askNode(port: number, ...args: string[]): Promise<unknown> {
 
 const shardChannel = (prefix: string, room: string) => `${prefix}:room:{${room}}:feed`;
 
+/** Where the fleet's Redis is: which nodes to ask, and which of them owns a key. */
+interface Deployment {
+  env: Record<string, string>;
+  ports: number[];
+  ownerOf(key: string): Promise<number>;
+  stop(): Promise<void>;
+}
+
+async function startCluster(): Promise<Deployment> {
+  const cluster: RedisCluster = await startRedisCluster({ primaries: 3 });
+  return {
+    env: { REDIS_CLUSTER_NODES: cluster.seeds },
+    ports: cluster.nodes.map((node) => node.port),
+    ownerOf: async (key) => (await cluster.primaryForKey(key)).port,
+    stop: () => cluster.stop(),
+  };
+}
+
+async function startShardedSingle(): Promise<Deployment> {
+  const server: RedisServerProcess = await startRedisServer();
+  return { env: { REDIS_URL: server.url, REDIS_PUBSUB: "sharded" }, ports: [server.port], ownerOf: async () => server.port, stop: () => server.stop() };
+}
+
 describe.each([
-  { history: "100", label: "with history" },
-  { history: "0", label: "with HISTORY_SIZE=0" },
-])("Redis Cluster of 3 primaries, $label: 2 gateways, publish-api and worker", ({ history }) => {
-  let cluster: RedisCluster;
+  { history: "100", label: "Redis Cluster of 3 primaries, with history", start: startCluster, primaries: 3 },
+  { history: "0", label: "Redis Cluster of 3 primaries, with HISTORY_SIZE=0", start: startCluster, primaries: 3 },
+  { history: "100", label: "one Redis with REDIS_PUBSUB=sharded, with history", start: startShardedSingle, primaries: 1 },
+])("$label: 2 gateways, publish-api and worker", ({ history, start, primaries }) => {
+  let cluster: Deployment;
   const prefix = testPrefix(`cluster-${history}`);
   const services: ServiceProcess[] = [];
   const clients: TestClient[] = [];
   let api: ServiceProcess;
 
   beforeAll(async () => {
-    cluster = await startRedisCluster({ primaries: 3 });
-    const env = { REDIS_CLUSTER_NODES: cluster.seeds, REDIS_PREFIX: prefix, PUBLISH_API_KEYS: KEY, HISTORY_SIZE: history };
+    cluster = await start();
+    const env = { ...cluster.env, REDIS_PREFIX: prefix, PUBLISH_API_KEYS: KEY, HISTORY_SIZE: history };
     const gatewayEnv = { ...env, REDIS_ENABLED: "true", JWT_SECRET: TEST_JWT_SECRET };
     const started = await Promise.all([
       startService("socket-gateway", gatewayEnv),
@@ -68,8 +93,8 @@ describe.each([
   });
 
   it("spreads the 200 rooms over every primary", async () => {
-    const owners = new Set(await Promise.all(ROOMS.map(async (room) => (await cluster.primaryForKey(shardChannel(prefix, room))).port)));
-    expect(owners.size).toBe(3);
+    const owners = new Set(await Promise.all(ROOMS.map((room) => cluster.ownerOf(shardChannel(prefix, room)))));
+    expect(owners.size).toBe(primaries);
   });
 
   it("delivers every message of every room once to each of its subscribers, through the API (batches and multi-room publishes) and the queue", async () => {
@@ -115,13 +140,13 @@ describe.each([
   });
 
   it("has each gateway on its rooms' shard channels, and nothing on patterns or classic channels, on every node", async () => {
-    for (const node of cluster.nodes) {
-      expect(await askNode(node.port, "PUBSUB", "NUMPAT")).toBe(0);
-      expect(await askNode(node.port, "PUBSUB", "CHANNELS")).toEqual([]);
+    for (const port of cluster.ports) {
+      expect(await askNode(port, "PUBSUB", "NUMPAT")).toBe(0);
+      expect(await askNode(port, "PUBSUB", "CHANNELS")).toEqual([]);
     }
     const byOwner = new Map<number, string[]>();
     for (const room of ROOMS) {
-      const owner = (await cluster.primaryForKey(shardChannel(prefix, room))).port;
+      const owner = await cluster.ownerOf(shardChannel(prefix, room));
       byOwner.set(owner, [...(byOwner.get(owner) ?? []), shardChannel(prefix, room)]);
     }
     for (const [port, channels] of byOwner) {
