@@ -159,7 +159,7 @@ describe.each([
   it("answers 202 for a room no gateway holds, and GET /v1/rooms/:room counts the fleet's subscribers", async () => {
     const response = await postJson(api.url, "/v1/publish", KEY, { rooms: ["cluster:nobody-here"], event: "lonely", data: null });
     expect(response.status).toBe(202);
-    const state = await (await fetch(`${api.url}/v1/rooms/${encodeURIComponent(ROOMS[7]!)}`, { headers: { authorization: `Bearer ${KEY}` } })).json();
+    const state = (await (await fetch(`${api.url}/v1/rooms/${encodeURIComponent(ROOMS[7]!)}`, { headers: { authorization: `Bearer ${KEY}` } })).json()) as { history: unknown };
     expect(state).toMatchObject({ room: ROOMS[7], subscribers: 2, gateways: 2, complete: true });
     const delivered = clients[7]!.received.filter(({ meta }) => meta.room === ROOMS[7]).length;
     expect(state.history).toEqual(history === "0" ? null : expect.objectContaining({ offset: delivered }));
