@@ -92,16 +92,19 @@ function evaluate(value: unknown): string {
 // Stand-ins for what Secrets Manager hands the task; a secret the test does not know fails it.
 const SECRET_STAND_INS: Record<string, string> = {
   REDIS_URL: "rediss://user:secret@redis.example:6379",
+  REDIS_CLUSTER_NODES: "rediss://user:secret@clustercfg.redis.example:6379",
   JWT_SECRET: "a-stand-in-secret-of-at-least-32-characters",
 };
 
 /** What the gateway would boot with in this task: its environment plus its secrets. */
-function gatewayEnvironment(): Record<string, string> {
+function gatewayEnvironment(chosen: Record<string, string> = {}): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const { Name } of container.Secrets as Array<{ Name: string }>) {
-    const standIn = SECRET_STAND_INS[Name];
-    if (standIn === undefined) throw new Error(`no stand-in for the secret ${Name}`);
-    env[Name] = standIn;
+  for (const { Name } of container.Secrets as Array<{ Name: unknown }>) {
+    const ref = (Name as { Ref?: string }).Ref;
+    const name = ref !== undefined && chosen[ref] !== undefined ? chosen[ref]! : evaluate(Name);
+    const standIn = SECRET_STAND_INS[name];
+    if (standIn === undefined) throw new Error(`no stand-in for the secret ${name}`);
+    env[name] = standIn;
   }
   for (const { Name, Value } of container.Environment as Array<{ Name: string; Value: unknown }>) env[Name] = evaluate(Value);
   return env;
@@ -212,13 +215,19 @@ describe("deploy/aws/socket-gateway.yml", () => {
     expect(plain).not.toContain("REDIS_URL");
     expect(plain).not.toContain("JWT_SECRET");
     expect(container.Secrets).toEqual([
-      { Name: "REDIS_URL", ValueFrom: expect.anything() },
+      { Name: { Ref: "RedisVariable" }, ValueFrom: expect.anything() },
       { Name: "JWT_SECRET", ValueFrom: expect.anything() },
     ]);
     // Clients are verified, not admitted anonymously.
     expect(gatewayConfig.ALLOW_ANONYMOUS).toBe(false);
     // Behind the ALB every connection comes from the balancer: limits per address need the client's.
     expect(gatewayConfig.CLIENT_IP_HEADER).toBe("x-forwarded-for");
+  });
+
+  it("boots the gateway against an ElastiCache cluster when the Redis secret is REDIS_CLUSTER_NODES", () => {
+    const config = GatewayConfigSchema.parse(gatewayEnvironment({ RedisVariable: "REDIS_CLUSTER_NODES" }));
+    expect(config.REDIS_CLUSTER_NODES).toMatchObject({ mode: "cluster", nodes: [{ host: "clustercfg.redis.example", port: 6379 }], tls: true });
+    expect(template.Parameters.RedisVariable.AllowedValues).toEqual(["REDIS_URL", "REDIS_CLUSTER_NODES"]);
   });
 
   it("raises the open-file limit to 65535 as the guide advises", () => {
