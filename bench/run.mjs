@@ -5,6 +5,7 @@ import { machineInfo } from "./lib/machine-info.mjs";
 import { CLIENT_CORE, installCleanup, pinSelf } from "./lib/processes.mjs";
 import { startTarget, targetLabel } from "./lib/servers.mjs";
 import { writeResults } from "./lib/write-results.mjs";
+import { runCluster } from "./scenarios/cluster.mjs";
 import { runBigRoomFanout } from "./scenarios/big-room-fanout.mjs";
 import { connectAndMeasureIdle } from "./scenarios/idle-capacity.mjs";
 import { runPublishApiAlone } from "./scenarios/publish-api-alone.mjs";
@@ -16,7 +17,7 @@ import { runSmallRooms } from "./scenarios/small-rooms.mjs";
 /**
  * `npm run bench` (quick) or `npm run bench -- --full`. Each server under comparison gets the
  * same connected clients in turn; scenarios that need Redis start their own processes.
- * Options: --targets=floor,stock,gateway,stock-redis,gateway-redis --scenarios=fanout,idle,publish-api,small-rooms,saturation,queue,recovery
+ * Options: --targets=floor,stock,gateway,stock-redis,gateway-redis --scenarios=fanout,idle,publish-api,small-rooms,saturation,queue,recovery,cluster
  * --profile[=dir] (every node process writes a .cpuprofile)
  * --connections=N --client-procs=N --deadline-s=N
  */
@@ -83,6 +84,15 @@ if (wants("recovery")) {
   } catch (error) {
     results.recovery = { error: error.stack };
     log(`recovery failed: ${error.message}`);
+  }
+}
+
+if (wants("cluster")) {
+  try {
+    results.cluster = await runCluster({ config, log });
+  } catch (error) {
+    results.cluster = { error: error.stack };
+    log(`cluster failed: ${error.message}`);
   }
 }
 

@@ -20,7 +20,10 @@ const MODES = {
     queue: { connections: 2_000, rates: [250, 500, 1_000, 2_000], stepMs: 3_000, repeats: 2 },
     // 1,000 socket.io-clients, two rooms each over 100 rooms, 100 publishes/s; one gateway kill.
     recovery: { clients: 1_000, rooms: 100, rate: 100, processes: 4, warmMs: 4_000, afterMs: 2_000, timeoutMs: 30_000, repeats: 1 },
-    scenarios: ["fanout", "idle", "publish-api", "small-rooms", "recovery"],
+    // Scenario 8: 1,000 one-client rooms over 2 gateways, one offered rate per topology (four of
+    // them), then 8 passive subscribers on the single Redis; about 2.5 minutes.
+    cluster: { rooms: 1_000, rate: 2_000, warmMs: 3_000, stepMs: 8_000, extraSubscribers: 8 },
+    scenarios: ["fanout", "idle", "publish-api", "small-rooms", "recovery", "cluster"],
   },
   full: {
     connections: 10_000,
@@ -34,7 +37,8 @@ const MODES = {
     saturation: { rates: [4, 8, 12, 16, 24, 32], stepMs: 8_000, repeats: 3 },
     queue: { connections: 2_000, rates: [250, 500, 1_000, 2_000, 3_000, 5_000, 7_000], stepMs: 8_000, repeats: 3 },
     recovery: { clients: 1_000, rooms: 100, rate: 100, processes: 4, warmMs: 4_000, afterMs: 2_000, timeoutMs: 30_000, repeats: 3 },
-    scenarios: ["fanout", "idle", "publish-api", "small-rooms", "saturation", "queue", "recovery"],
+    cluster: { rooms: 1_000, rate: 2_000, warmMs: 5_000, stepMs: 20_000, extraSubscribers: 8 },
+    scenarios: ["fanout", "idle", "publish-api", "small-rooms", "saturation", "queue", "recovery", "cluster"],
   },
 };
 

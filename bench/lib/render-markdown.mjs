@@ -1,3 +1,4 @@
+import { renderCluster } from "./render-cluster.mjs";
 /**
  * The human-readable report: one table per scenario, every server figure next to its ratio to
  * the baselines measured in the same run. Medians with [min–max] over the repeated runs.
@@ -145,6 +146,8 @@ export function renderMarkdown(results, chartFile) {
     const knee = (run) => (run.kneeRate === null ? "below the lowest step" : `${run.reached ? "" : "≥ "}${run.kneeRate} jobs/s`) + (run.stoppedBy ? ` (stopped by ${run.stoppedBy})` : "");
     lines.push("", `Knee: socket-server ${knee(queue)}${queue.baseline ? `; baseline ${knee(queue.baseline)}` : ""}.`, "");
   } else if (queue?.error) lines.push("## 6. Queue path", "", `failed: ${queue.error.split("\n")[0]}`, "");
+
+  lines.push(...renderCluster(results.cluster));
 
   const recovery = results.recovery;
   if (recovery?.runs) {
