@@ -227,7 +227,7 @@ describe("deploy/aws/socket-gateway.yml", () => {
   it("boots the gateway against an ElastiCache cluster when the Redis secret is REDIS_CLUSTER_NODES", () => {
     const config = GatewayConfigSchema.parse(gatewayEnvironment({ RedisVariable: "REDIS_CLUSTER_NODES" }));
     expect(config.REDIS_CLUSTER_NODES).toMatchObject({ mode: "cluster", nodes: [{ host: "clustercfg.redis.example", port: 6379 }], tls: true });
-    expect(template.Parameters.RedisVariable.AllowedValues).toEqual(["REDIS_URL", "REDIS_CLUSTER_NODES"]);
+    expect((template.Parameters.RedisVariable as { AllowedValues: string[] }).AllowedValues).toEqual(["REDIS_URL", "REDIS_CLUSTER_NODES"]);
   });
 
   it("raises the open-file limit to 65535 as the guide advises", () => {
