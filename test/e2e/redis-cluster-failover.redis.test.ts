@@ -151,3 +151,24 @@ describe("Redis Cluster failover: a primary SIGKILLed and its replica promoted, 
     for (const service of services) expect((await fetch(`${service.url}/ready`)).status).toBe(200);
   }, 60_000);
 });
+
+describe("Redis Cluster with a primary lost for good (no replica): readiness follows the cluster's state", () => {
+  it("turns /ready to 503 on publish-api and a gateway while a slot has no primary, keeping /health and the process", async () => {
+    const cluster = await startRedisCluster({ primaries: 3, nodeTimeoutMs: 1000 });
+    const env = { REDIS_CLUSTER_NODES: cluster.seeds, REDIS_PREFIX: testPrefix("cluster-down"), PUBLISH_API_KEYS: KEY };
+    const services = await Promise.all([startService("publish-api", env), startService("socket-gateway", { ...env, REDIS_ENABLED: "true", JWT_SECRET: TEST_JWT_SECRET })]);
+    try {
+      await waitForReady(services);
+      await cluster.kill(cluster.nodes[0]!.port);
+      for (const service of services) {
+        await waitUntil(async () => (await fetch(`${service.url}/ready`)).status === 503, { timeoutMs: 15_000, what: `${service.name} /ready 503` });
+        expect(await (await fetch(`${service.url}/ready`)).json()).toMatchObject({ checks: { redis: "down" } });
+        expect((await fetch(`${service.url}/health`)).status).toBe(200);
+        expect(service.exited()).toBe(false);
+      }
+    } finally {
+      await Promise.all(services.map((service) => service.stop()));
+      await cluster.stop();
+    }
+  }, 60_000);
+});
