@@ -1,5 +1,6 @@
 import type { Server } from "socket.io";
 import type { FeedListener } from "@socket-server/shared/history";
+import { localRoom } from "./local-room.js";
 
 /**
  * Without history, on sharded pub/sub: each message heard on a room's channel goes to the room's
@@ -10,8 +11,7 @@ export function deliverUnsequenced(io: Server): FeedListener {
   return {
     follows: (room) => rooms.has(room),
     hear({ room, entry }) {
-      const target = entry.except.length > 0 ? io.local.to(room).except(entry.except) : io.local.to(room);
-      target.emit(entry.event, entry.data, { id: entry.id, room, ts: entry.ts });
+      localRoom(io, room, entry.except).emit(entry.event, entry.data, { id: entry.id, room, ts: entry.ts });
     },
     resync: () => {},
   };

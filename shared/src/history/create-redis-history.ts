@@ -33,8 +33,9 @@ type PendingAppend = Pending<AppendRequest, AppendReply>;
 
 /** Room history in Redis: a position hash and a capped stream per room (history-keys.ts). */
 export function createRedisHistory({ client, prefix, settings, pubSub = "classic" }: RedisHistoryDeps): RoomHistory {
-  // ioredis sends it by hash and loads it again after NOSCRIPT (a restarted or flushed Redis).
-  if (!(COMMAND in client)) client.defineCommand(COMMAND, { lua: APPEND_SCRIPT });
+  // ioredis sends it by hash and loads it again after NOSCRIPT (a restarted or flushed Redis);
+  // a cluster runs it through clusterScriptRunner instead.
+  if (!(client instanceof Cluster) && !(COMMAND in client)) client.defineCommand(COMMAND, { lua: APPEND_SCRIPT });
   const sharded = pubSub === "sharded";
   const classicChannel = historyFeedChannel(prefix);
   const publishCommand = sharded ? "SPUBLISH" : "PUBLISH";

@@ -2,6 +2,7 @@ import type { Server } from "socket.io";
 import type { FeedListener, RoomFeed, RoomHistory } from "@socket-server/shared/history";
 import { createRoomSequencers } from "./create-room-sequencers.js";
 import { createRoomSubscriber, metaOf, type RecoveryFailure, type RoomSubscriber } from "./create-room-subscriber.js";
+import { localRoom } from "../local-room.js";
 
 const MAX_MESSAGES_PER_READ = 500;
 
@@ -44,8 +45,7 @@ export function createGatewayHistory(io: Server, options: GatewayHistoryDeps): G
     // One read returns at most this many messages, however large the history.
     maxFill: Math.min(historySize, MAX_MESSAGES_PER_READ),
     deliver: (room, epoch, entry) => {
-      const target = entry.except.length > 0 ? io.local.to(room).except(entry.except) : io.local.to(room);
-      target.emit(entry.event, entry.data, metaOf(room, epoch, entry));
+      localRoom(io, room, entry.except).emit(entry.event, entry.data, metaOf(room, epoch, entry));
     },
     onGapFilled: (messages) => observer?.gapFilled(messages),
     onGapLost: (messages) => observer?.gapLost(messages),
