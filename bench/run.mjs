@@ -17,7 +17,7 @@ import { runSmallRooms } from "./scenarios/small-rooms.mjs";
 /**
  * `npm run bench` (quick) or `npm run bench -- --full`. Each server under comparison gets the
  * same connected clients in turn; scenarios that need Redis start their own processes.
- * Options: --targets=floor,stock,gateway,stock-redis,gateway-redis --scenarios=fanout,idle,publish-api,small-rooms,saturation,queue,recovery,cluster
+ * Options: --targets=floor,stock,gateway,floor-redis,stock-redis,gateway-redis --scenarios=fanout,idle,publish-api,small-rooms,saturation,queue,recovery,cluster
  * --profile[=dir] (every node process writes a .cpuprofile)
  * --connections=N --client-procs=N --deadline-s=N
  */

@@ -6,7 +6,8 @@ import { createPublishRoute } from "./publish-route.mjs";
  * The floor: a raw `ws` server that speaks just enough Engine.IO v4 / Socket.IO v5 for the same
  * load clients (open packet, namespace connect, subscribe with ack, pings) and broadcasts the
  * way nothing can beat in Node: the WebSocket frame is built once and written to every socket.
- * Liveness is one sweep timer for all sockets, not a timer per socket.
+ * Liveness is one sweep timer for all sockets, not a timer per socket. Broadcasts come from its
+ * own publish route, or with VARIANT=floor-feed from Redis (below).
  */
 const PING_INTERVAL_MS = 25_000;
 const rooms = new Map();
@@ -58,6 +59,21 @@ wss.on("connection", (ws) => {
 setInterval(() => {
   for (const ws of wss.clients) ws.send("2");
 }, PING_INTERVAL_MS);
+
+// VARIANT=floor-feed (the floor-redis target): the broadcasts come through Redis instead, each
+// published whole by the bare publish route (publish-route-floor.mjs, same variant) on one
+// channel, so the Redis topologies have a floor with the same hop in it. The HTTP server listens
+// only once subscribed: when /health answers, no publish can go unheard. ioredis is imported
+// here alone, so the plain floor loads nothing it did not load before.
+if (process.env.VARIANT === "floor-feed") {
+  const { Redis } = await import("ioredis");
+  const subscriber = new Redis(process.env.REDIS_URL);
+  subscriber.on("message", (channel, message) => {
+    const { room, event, data, meta } = JSON.parse(message);
+    broadcast(room, event, data, meta);
+  });
+  await subscriber.subscribe(`${process.env.REDIS_PREFIX ?? "bench"}:floor-feed`);
+}
 
 httpServer.listen(Number(process.env.PORT), process.env.HOST ?? "127.0.0.1");
 process.on("SIGTERM", () => process.exit(0));

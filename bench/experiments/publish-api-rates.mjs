@@ -9,13 +9,15 @@ import { startPublishRig } from "../lib/publish-rig.mjs";
  * request at fixed rates, for publish-api (default) or the bare routes of
  * `publish-route-floor.mjs` (`publish-floor-node`, `publish-floor-hono`), each with a private
  * Redis and a psubscribe listener on the client core, as in scenario 5.
- * e.g. `... publish-floor-hono 4000,8000,15000`.
+ * e.g. `... publish-floor-hono 4000,8000,15000`. `BENCH_SERVER_ENV='{"PUBLISH_RATE_LIMIT_PER_SECOND":"100000"}'`
+ * adds to the server's environment (the bench turns the rate limit off unless told).
  */
 installCleanup(600_000);
 pinSelf(CLIENT_CORE);
 const [target = "publish-api", rates = "4000,8000", seconds = "6"] = process.argv.slice(2);
 const variant = target.startsWith("publish-floor-") ? target.slice("publish-floor-".length) : undefined;
-const rig = await startPublishRig(variant ? "publish-floor" : target, variant ? { VARIANT: variant } : {});
+const extraEnv = JSON.parse(process.env.BENCH_SERVER_ENV ?? "{}");
+const rig = await startPublishRig(variant ? "publish-floor" : target, { ...(variant ? { VARIANT: variant } : {}), ...extraEnv });
 const { server, clientPids } = rig;
 const bodyFor = (k, due) => JSON.stringify({ room: "bench-nobody", event: BENCH_EVENT, data: makeData(due, k, 0, 100) });
 await runPublishStep({ server, path: "/v1/publish", rate: 1_000, count: 2_000, bodyFor, clientPids }); // warm-up

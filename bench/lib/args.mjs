@@ -53,7 +53,7 @@ export function parseArgs(argv) {
   if (flags.has("scenarios")) config.scenarios = String(flags.get("scenarios")).split(",");
   if (flags.has("connections")) config.connections = Number(flags.get("connections"));
   if (flags.has("client-procs")) config.clientProcs = Number(flags.get("client-procs"));
-  config.targets = flags.has("targets") ? String(flags.get("targets")).split(",") : ["floor", "stock", "gateway", "stock-redis", "gateway-redis"];
+  config.targets = flags.has("targets") ? String(flags.get("targets")).split(",") : ["floor", "stock", "gateway", "floor-redis", "stock-redis", "gateway-redis"];
   config.mode = mode;
   if (flags.has("profile")) process.env.BENCH_CPU_PROF_DIR = flags.get("profile") === true ? "bench/profiles" : String(flags.get("profile"));
   // Nothing may run unbounded: the whole run is killed past this deadline.

@@ -13,6 +13,23 @@ const ratio = (value, base) => (value && base ? `${(value / base).toFixed(2)}×`
 const summarizeReasons = (runs) => [...new Set(runs.flatMap((r) => r.reasons.map((reason) => reason.replace(/[\d.]+/g, "N"))))].join("; ");
 // The Redis topologies are compared with stock Socket.IO's Redis topology, the others with stock.
 const stockFor = (targets, name) => (name.includes("-redis") ? targets["stock-redis"] : targets.stock);
+/**
+ * Issue 16's comparison of two climbs in the same run: our knee at least theirs, and our p99 at
+ * their half-knee rate at most theirs there. Unjudged (null) when either did not climb.
+ */
+function climbAgainst(ours, theirs, what, whom) {
+  if (!ours || !theirs) return [];
+  const kneeOf = (climb) => (climb.kneeRate === null ? "below the lowest step" : `${climb.reached ? "" : "≥ "}${climb.kneeRate}/s`);
+  const knee = [`issue 16: ${what}: knee at least ${whom}'s`, `${kneeOf(ours)} against ${kneeOf(theirs)}`, ours.kneeRate === null ? false : theirs.kneeRate === null ? true : ours.kneeRate >= theirs.kneeRate];
+  const half = theirs.halfKnee;
+  const mine = half && ours.steps?.find((step) => step.rate === half.rate);
+  const p99 = [
+    `issue 16: ${what}: p99 at half ${whom}'s knee at most theirs`,
+    half && mine ? `${f(mine.latency.p99, 2)} ms against ${f(half.latency.p99, 2)} ms at ${half.rate}/s${mine.valid ? "" : " (ours invalid)"}` : "no half-knee step to compare",
+    half && mine ? mine.valid && mine.latency.p99 <= half.latency.p99 : null,
+  ];
+  return [knee, p99];
+}
 const validity = (entry) => (entry?.valid ? "valid" : `**invalid**: ${(entry?.reasons ?? ["not run"]).join("; ")}`);
 
 export function renderMarkdown(results, chartFile) {
@@ -45,8 +62,11 @@ export function renderMarkdown(results, chartFile) {
 
   const sizes = results.config.fanout.sizes;
   if (names.some((n) => targets[n].fanout)) {
-    lines.push("## 2. Big-room fan-out", "", `One room of every connection, one message every ${results.config.fanout.intervalMs} ms; median [min–max] over the valid runs (up to ${results.config.fanout.repeats}, with up to ${results.config.fanout.extraAttempts ?? 0} extra attempts when other work spoils some) after a warm-up. Latency from the publish's intended send time to receipt. CPU / delivery: the server process's CPU time over the phase divided by deliveries; net of idle subtracts its idle-capacity CPU rate (heartbeats, timers, sweeps) over the same time. In the Redis topologies the server is two processes, the socket server and its publisher, and both are counted; "vs stock" there compares with stock Socket.IO's Redis topology.`, "");
+    lines.push("## 2. Big-room fan-out", "", `One room of every connection, one message every ${results.config.fanout.intervalMs} ms; median [min–max] over the valid runs (up to ${results.config.fanout.repeats}, with up to ${results.config.fanout.extraAttempts ?? 0} extra attempts when other work spoils some) after a warm-up. Latency from the publish's intended send time to receipt. CPU / delivery: the server process's CPU time over the phase divided by deliveries; net of idle subtracts its idle-capacity CPU rate (heartbeats, timers, sweeps) over the same time. In the Redis topologies the server is two processes, the socket server and its publisher, and both are counted; "vs stock" there compares with stock Socket.IO's Redis topology, and "vs floor" with the floor fed through the same Redis hop (floor-redis) when the run has it, so the hop's own cost is not charged to them.`, "");
     lines.push("| server | payload | p50 (ms) | p99 (ms) | max (ms) | CPU / delivery (µs) | vs floor | vs stock | net of idle (µs) | net vs floor | client core | validity |", "|---|---|---|---|---|---|---|---|---|---|---|---|");
+    // The Redis topologies against their own floor at that size, when the run has it; floor-redis
+    // itself against the floor, which shows what the Redis hop costs.
+    const floorAt = (name, size) => (name !== "floor-redis" && name.includes("-redis") && targets["floor-redis"]?.fanout?.[size]) || targets.floor?.fanout?.[size];
     for (const size of sizes) {
       for (const name of names) {
         const entry = targets[name].fanout?.[size];
@@ -54,7 +74,7 @@ export function renderMarkdown(results, chartFile) {
         const s = entry.summary;
         const cpu = s.cpuUsPerDelivery.median;
         const runs = entry.runs;
-        lines.push(`| ${targets[name].label} | ${size} B | ${spread(s.p50)} | ${spread(s.p99)} | ${spread(s.max)} | ${spread(s.cpuUsPerDelivery, 2)} | ${ratio(cpu, targets.floor?.fanout?.[size]?.summary.cpuUsPerDelivery.median)} | ${ratio(cpu, stockFor(targets, name)?.fanout?.[size]?.summary.cpuUsPerDelivery.median)} | ${spread(s.netCpuUsPerDelivery, 2)} | ${ratio(s.netCpuUsPerDelivery?.median, targets.floor?.fanout?.[size]?.summary.netCpuUsPerDelivery?.median)} | ${f(s.clientCpuPct.median, 0)}% | ${runs.filter((r) => r.valid).length}/${runs.length} valid${entry.valid ? "" : ` (figures from invalid runs): ${summarizeReasons(runs)}`} |`);
+        lines.push(`| ${targets[name].label} | ${size} B | ${spread(s.p50)} | ${spread(s.p99)} | ${spread(s.max)} | ${spread(s.cpuUsPerDelivery, 2)} | ${ratio(cpu, floorAt(name, size)?.summary.cpuUsPerDelivery.median)} | ${ratio(cpu, stockFor(targets, name)?.fanout?.[size]?.summary.cpuUsPerDelivery.median)} | ${spread(s.netCpuUsPerDelivery, 2)} | ${ratio(s.netCpuUsPerDelivery?.median, floorAt(name, size)?.summary.netCpuUsPerDelivery?.median)} | ${f(s.clientCpuPct.median, 0)}% | ${runs.filter((r) => r.valid).length}/${runs.length} valid${entry.valid ? "" : ` (figures from invalid runs): ${summarizeReasons(runs)}`} |`);
       }
     }
     lines.push("");
@@ -68,7 +88,7 @@ export function renderMarkdown(results, chartFile) {
           const a = targets[on].fanout[size];
           const b = targets[off].fanout[size];
           if (!a || !b) continue;
-          const floorCpu = targets.floor?.fanout?.[size]?.summary.cpuUsPerDelivery.median;
+          const floorCpu = floorAt(on, size)?.summary.cpuUsPerDelivery.median;
           const mark = (entry) => (entry.valid ? "" : " (invalid runs)");
           lines.push(`| ${targets[on].label} | ${size} B | ${f(a.summary.cpuUsPerDelivery.median, 2)}${mark(a)} | ${f(b.summary.cpuUsPerDelivery.median, 2)}${mark(b)} | ${ratio(a.summary.cpuUsPerDelivery.median, b.summary.cpuUsPerDelivery.median)} | ${ratio(a.summary.cpuUsPerDelivery.median, floorCpu)} | ${ratio(b.summary.cpuUsPerDelivery.median, floorCpu)} |`);
         }
@@ -99,17 +119,25 @@ export function renderMarkdown(results, chartFile) {
       ? "publish-api (Redis path) pinned to the server core, with history on (the default, `HISTORY_SIZE=100`: each publish runs the append script) and off (`HISTORY_SIZE=0`: a plain PUBLISH), each with its own private Redis and a `redis-cli psubscribe` listener on the client core (it hears both the adapter's channels and the history feed)."
       : "publish-api (Redis path) pinned to the server core; its private Redis and a `redis-cli psubscribe` listener on the client core.";
     const floorNote = !api.floor ? "" : api.interleaved
-      ? " The floor: the same publish as a bare `node:http` route (parse, one PUBLISH, answer 202), none of publish-api's own work. The three climb together, each step's runs taking turns, so the machine's swings fall on all alike."
+      ? (api.floorHistory
+        ? " The floors: the same publish as a bare `node:http` route (parse, hand Redis the message, answer 202) doing the same Redis work, a plain PUBLISH (against history off) or publish-api's own append script (against history on), none of publish-api's own work. The four climb together, each step's runs taking turns, so the machine's swings fall on all alike."
+        : " The floor: the same publish as a bare `node:http` route (parse, one PUBLISH, answer 202), none of publish-api's own work. The three climb together, each step's runs taking turns, so the machine's swings fall on all alike.")
       : " The floor, climbed first the same way: the same publish as a bare `node:http` route (parse, one PUBLISH, answer 202), none of publish-api's own work.";
     lines.push("## 5. Publish API alone", "", `${intro}${floorNote} CPU / request is over every answer; Redis CPU / publish is the private Redis's CPU (\`/proc/<pid>\`, all threads) over the step, per accepted publish.`, "");
     lines.push("| server | offered/s | accepted/s | HTTP p50 (ms) | HTTP p99 (ms) | server CPU | CPU / request (µs) | vs floor | Redis CPU / publish (µs) | client core | validity |", "|---|---|---|---|---|---|---|---|---|---|---|");
-    const floorAt = (rate) => api.floor?.steps.find((s) => s.rate === rate);
-    const rowsOf = [["floor (bare route)", api.floor], ...(api.historyOff ? [["publish-api, history off", api.historyOff]] : []), [api.historyOff ? "publish-api, history on" : "publish-api", api]];
+    // Each publish-api row against the floor doing its Redis work: the append script's for history on, when the run has it.
+    const floorOf = (run) => (run === api && api.floorHistory ? api.floorHistory : api.floor);
+    const rowsOf = [
+      ["floor (bare route, PUBLISH)", api.floor],
+      ...(api.floorHistory ? [["floor (bare route, append script)", api.floorHistory]] : []),
+      ...(api.historyOff ? [["publish-api, history off", api.historyOff]] : []),
+      [api.historyOff ? "publish-api, history on" : "publish-api", api],
+    ];
     if (api.batch?.steps) rowsOf.push([`publish-api, batches of ${api.batch.batchSize} (offered in messages/s)`, api.batch]);
     for (const [name, run] of rowsOf) {
       for (const s of run?.steps ?? []) {
         // A batch's CPU per request is per 100 messages: not comparable with the floor's.
-        const base = run === api.floor ? s : run === api.batch ? undefined : floorAt(s.rate);
+        const base = run === api.floor || run === api.floorHistory ? s : run === api.batch ? undefined : floorOf(run)?.steps.find((step) => step.rate === s.rate);
         lines.push(`| ${name} | ${s.rate} | ${withRange(s.acceptedPerSecond, s.spread?.acceptedPerSecond, 0)} | ${f(s.httpLatency.p50, 2)} | ${f(s.httpLatency.p99, 2)} | ${f(s.serverCpuPct, 0)}% | ${f(s.serverCpuUsPerRequest, 0)} | ${ratio(s.serverCpuUsPerRequest, base?.serverCpuUsPerRequest)} | ${f(s.redisCpuUsPerAccepted)} | ${f(s.clientCpuPct, 0)}% | ${validity(s)} |`);
       }
     }
@@ -117,6 +145,14 @@ export function renderMarkdown(results, chartFile) {
     lines.push("", `Most publishes accepted per second with every one answered 202: publish-api${api.historyOff ? " with history" : ""} **${f(api.maxAcceptedPerSecond, 0)}**${offMax}${api.floor ? `, the floor ${f(api.floor.maxAcceptedPerSecond, 0)} (publish-api ${ratio(api.maxAcceptedPerSecond, api.floor.maxAcceptedPerSecond)} of it)` : ""}.`, "");
     if (api.batch?.steps) {
       lines.push(`Then the same publish-api and Redis with \`POST /v1/publish\` batches of ${api.batch.batchSize}: most messages accepted per second with every one answered 202 **${f(api.batch.maxAcceptedPerSecond, 0)}**, ${ratio(api.batch.maxAcceptedPerSecond, api.batch.singlesMaxAcceptedPerSecond)} single publishes' (target at least ${api.batch.target}×).`, "");
+    }
+    if (api.vsFloors?.rows.length) {
+      lines.push("### publish-api against its floor", "", `Per accepted publish, median over each step's valid runs: publish-api's CPU against the bare route doing the same Redis work. A rate is judged when both steps are valid and answered 202 to everything; the target (issue 16) is at most ${api.vsFloors.target}× at every rate.`, "");
+      lines.push("| publish-api | floor | offered/s | publish-api (µs) | floor (µs) | ratio | judged |", "|---|---|---|---|---|---|---|");
+      for (const row of api.vsFloors.rows) {
+        lines.push(`| ${row.label} | ${row.floorLabel} | ${row.rate} | ${f(row.apiCpuUs, 0)} | ${f(row.floorCpuUs, 0)} | ${row.ratio === null ? "–" : `${row.ratio.toFixed(2)}×`} | ${row.comparable ? "yes" : "no"} |`);
+      }
+      lines.push("");
     }
     if (api.history?.rows.length) {
       lines.push("### What history costs a publish", "", `Per accepted publish, median over each step's valid runs [min–max]: publish-api's CPU and its Redis's CPU, history on against off. A rate is compared when both steps are valid and answered 202 to everything; the target is at most ${api.history.target}× for publish-api.`, "");
@@ -194,9 +230,33 @@ function renderTargets({ targets, publishApi, queuePath, recovery }) {
       rows.push([`issue 13: fan-out ${size} B with history ≤ 1.28× floor (before history: 1.28× at 100 B)`, `${(mine / floor).toFixed(2)}×${trusted ? "" : " (from invalid runs)"}`, trusted ? Number((mine / floor).toFixed(2)) <= 1.28 : null]);
     }
   }
+  // Issue 16: the gateway's Redis topology against the floor fed through the same Redis hop, at
+  // fan-out's modest rate, so only what the gateway adds to the hop is judged.
+  const gwRedis = targets["gateway-redis"]?.fanout;
+  const floorRedis = targets["floor-redis"]?.fanout;
+  for (const size of new Set([...Object.keys(gwRedis ?? {}), ...Object.keys(floorRedis ?? {})])) {
+    for (const percentile of ["p50", "p99"]) {
+      const mine = gwRedis?.[size]?.summary[percentile]?.median;
+      const floor = floorRedis?.[size]?.summary[percentile]?.median;
+      const label = `issue 16: big room through Redis, ${percentile} ≤ 1.2× the floor through Redis (${size} B)`;
+      if (!(mine > 0 && floor > 0)) {
+        const absent = !gwRedis?.[size] ? "gateway-redis" : !floorRedis?.[size] ? "floor-redis" : null;
+        rows.push([label, absent ? `${absent} not in this run` : `no ${percentile} figure`, null]);
+        continue;
+      }
+      const trusted = gwRedis[size].valid && floorRedis[size].valid;
+      const times = Number((mine / floor).toFixed(2));
+      rows.push([label, `${times.toFixed(2)}× (${f(mine, 2)} ms against ${f(floor, 2)} ms)${trusted ? "" : " (from invalid runs)"}`, trusted ? times <= 1.2 : null]);
+    }
+  }
   if (gw?.smallRooms) {
     const half = gw.smallRooms.halfKnee;
     rows.push(["small rooms: p99 ≤ 10 ms at half the knee", half ? `${f(half.latency.p99, 2)} ms at ${half.rate}/s` : "no valid step at half the knee", !!half && half.latency.p99 <= 10]);
+  }
+  // Issue 16: small rooms through the API against stock Socket.IO, in each topology.
+  for (const [mine, stock, where] of [["gateway", "stock", "single instance"], ["gateway-redis", "stock-redis", "Redis topology"]]) {
+    const rows16 = climbAgainst(targets[mine]?.smallRooms, targets[stock]?.smallRooms, `small rooms (${where})`, "stock Socket.IO");
+    rows.push(...rows16);
   }
   if (publishApi?.steps) {
     const floor = publishApi.floor?.maxAcceptedPerSecond;
@@ -206,6 +266,13 @@ function renderTargets({ targets, publishApi, queuePath, recovery }) {
       const compared = history.rows.filter((row) => row.comparable && row.apiRatio !== null);
       const shown = compared.length ? compared.map((row) => `${row.apiRatio.toFixed(2)}× at ${row.rate}/s`).join(", ") : "no rate comparable";
       rows.push([`issue 13: publish-api CPU per publish, history on ≤ ${history.target}× off`, shown, history.met]);
+    }
+    const vsFloors = publishApi.vsFloors;
+    if (vsFloors?.rows.length) {
+      const judged = vsFloors.rows.filter((row) => row.comparable && row.ratio !== null);
+      const worst = vsFloors.worstComparable;
+      const shown = worst ? `worst ${worst.ratio.toFixed(2)}× (${worst.label} at ${worst.rate}/s), over ${judged.length} judged rates` : "no rate judged";
+      rows.push([`issue 16: publish-api CPU per accepted publish ≤ ${vsFloors.target}× the bare route doing the same Redis work, at every rate`, shown, vsFloors.met]);
     }
     const batch = publishApi.batch;
     if (batch?.steps) {
@@ -218,10 +285,11 @@ function renderTargets({ targets, publishApi, queuePath, recovery }) {
     const half = queuePath.halfKnee;
     rows.push(["queue path p99 ≤ 20 ms at half the knee (from intended send, so including HTTP)", half ? `${f(half.latency.p99, 1)} ms at ${half.rate}/s` : "–", !!half && half.latency.p99 <= 20]);
   }
+  if (queuePath?.steps && queuePath.baseline) rows.push(...climbAgainst(queuePath, queuePath.baseline, "queue path", "the stock BullMQ baseline"));
   for (const [i, run] of (recovery?.runs ?? []).entries()) {
     const name = recovery.runs.length > 1 ? ` (run ${i + 1})` : "";
     rows.push([`issue 13: after a gateway kill, every client recovered, 0 missed, 0 duplicated${name}`, `${run.recovered} / ${run.clients} recovered, ${run.missed} missed, ${run.duplicates} duplicated; all in ${f(run.allRecoveredMs, 0)} ms, ${f(run.redis.commandsPerRecovery, 2)} Redis commands per recovery`, run.recovered === run.clients && run.missed === 0 && run.duplicates === 0]);
   }
   if (!rows.length) return [];
-  return ["## Targets (issues 5 and 13)", "", "| target | this run | met |", "|---|---|---|", ...rows.map(([t, v, ok]) => `| ${t} | ${v} | ${ok === null ? "not judged" : ok ? "yes" : "**no**"} |`), ""];
+  return ["## Targets (issues 5, 13 and 16)", "", "| target | this run | met |", "|---|---|---|", ...rows.map(([t, v, ok]) => `| ${t} | ${v} | ${ok === null ? "not judged" : ok ? "yes" : "**no**"} |`), ""];
 }

@@ -38,6 +38,10 @@ const TARGETS = {
  * count as the server (`pids`); clients connect to the socket server, publishes go to `publishPort`.
  */
 const REDIS_TARGETS = {
+  // The Redis topologies' own floor: the raw-ws floor taking each broadcast, whole, from one
+  // channel that the bare publish route PUBLISHes to, so the Redis hop's cost is not charged to
+  // the gateway. Both read the variant: the route publishes there, the floor listens there.
+  "floor-redis": { label: "floor (raw ws) fed through Redis by the bare publish route", socket: "floor", publisher: "publish-floor", env: { VARIANT: "floor-feed" } },
   "stock-redis": { label: "stock Socket.IO + Redis adapter, fed by redis-emitter", socket: "stock", publisher: "stock-emitter" },
   "gateway-redis": { label: "socket-server gateway (Redis) + publish-api", socket: "gateway", publisher: "publish-api" },
   // Every process of a deployment must agree on HISTORY_SIZE: both get it.
@@ -92,7 +96,8 @@ export async function startServer(name, { env = {}, core = SERVER_CORE, nodeArgs
       ALLOW_ANONYMOUS: "true",
       ANONYMOUS_ROOMS: "all,r*",
       CONNECTIONS_PER_SECOND_PER_IP: "1000000",
-      PUBLISH_RATE_LIMIT_PER_SECOND: "0",
+      // On, as deployed, so its cost is measured, and far above what the bench offers.
+      PUBLISH_RATE_LIMIT_PER_SECOND: "1000000",
       // In place of any NODE_OPTIONS the bench itself was given: the baselines keep those.
       ...(shipped ? { NODE_OPTIONS: imageNodeOptions() } : {}),
       ...targetEnv,

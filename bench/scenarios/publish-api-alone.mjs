@@ -8,11 +8,13 @@ import { startPublishRig } from "../lib/publish-rig.mjs";
  * server core, with a private Redis and a stand-in for the gateways on the client core. It is
  * climbed twice, with history on (the default, `HISTORY_SIZE=100`: each publish is the append
  * script) and off (`HISTORY_SIZE=0`: a plain PUBLISH in the Socket.IO adapter's format), and
- * its baseline, the floor, beside them: the same publish as a bare `node:http` route
- * (`baselines/publish-route-floor.mjs`: parse, one PUBLISH, answer 202), what one core does here
- * with none of publish-api's own work. Each has its own Redis; Redis's CPU is read per step.
+ * its baselines, the floors, beside them: the same publish as a bare `node:http` route
+ * (`baselines/publish-route-floor.mjs`: parse, hand Redis the message, answer 202) doing the
+ * same Redis work, a plain PUBLISH for history off and publish-api's own append script for
+ * history on: what one core does here with none of publish-api's own work. Each has its own
+ * Redis; Redis's CPU is read per step.
  *
- * The three climb together, step by step and run by run in turn (the order rotating), so that
+ * The four climb together, step by step and run by run in turn (the order rotating), so that
  * this machine's swings in speed fall on all three alike and the ratios stay fair. Rates climb
  * until a server stops answering 202 to everything as fast as it is asked; that one stops, the
  * others go on. Each step runs `repeats` times; the run with the median accepted rate, invalid
@@ -26,6 +28,7 @@ import { startPublishRig } from "../lib/publish-rig.mjs";
  */
 const VARIANTS = [
   { key: "floor", target: "publish-floor", env: { VARIANT: "node" }, label: "bare publish route" },
+  { key: "floorHistory", target: "publish-floor", env: { VARIANT: "history" }, label: "bare publish route, append script" },
   { key: "historyOff", target: "publish-api", env: { HISTORY_SIZE: "0" }, label: "publish-api, history off" },
   { key: "historyOn", target: "publish-api", env: {}, label: "publish-api, history on" },
 ];
@@ -68,8 +71,10 @@ export async function runPublishApiAlone({ config, log }) {
   return {
     ...byKey.historyOn,
     floor: byKey.floor,
+    floorHistory: byKey.floorHistory,
     historyOff: byKey.historyOff,
     history: compareHistory(byKey.historyOn, byKey.historyOff),
+    vsFloors: compareWithFloors([[byKey.historyOn, byKey.floorHistory], [byKey.historyOff, byKey.floor]]),
     batch: batches && compareBatches(batches, byKey.historyOn),
     redisOnClientCore: true,
     interleaved: true,
@@ -145,6 +150,31 @@ function logStep(log, label, step, repeats) {
 function climbResult({ steps, label }) {
   const best = steps.filter((s) => s.accepted === s.sent * s.messagesPerRequest).sort((a, b) => b.acceptedPerSecond - a.acceptedPerSecond)[0];
   return { label, steps, maxAcceptedPerSecond: best?.acceptedPerSecond ?? null, bestStep: best ?? null };
+}
+
+const FLOOR_TARGET = 1.3;
+
+/**
+ * Issue 16: publish-api's CPU per accepted publish against the floor doing the same Redis work
+ * (history on against the append-script route, off against the plain PUBLISH), per rate both
+ * climbed, medians over each step's valid runs. Judged where both steps are valid and every
+ * publish of both was accepted; the target holds when every judged rate is within 1.3×.
+ */
+function compareWithFloors(pairs) {
+  const rows = [];
+  for (const [api, floor] of pairs) {
+    for (const apiStep of api.steps) {
+      const floorStep = floor.steps.find((s) => s.rate === apiStep.rate);
+      if (!floorStep) continue;
+      const cpu = (step) => step.spread.serverCpuUsPerAccepted.median;
+      const ratio = cpu(apiStep) && cpu(floorStep) ? cpu(apiStep) / cpu(floorStep) : null;
+      const comparable = apiStep.valid && floorStep.valid && apiStep.accepted === apiStep.sent && floorStep.accepted === floorStep.sent;
+      rows.push({ label: api.label, floorLabel: floor.label, rate: apiStep.rate, apiCpuUs: cpu(apiStep), floorCpuUs: cpu(floorStep), ratio, comparable });
+    }
+  }
+  const judged = rows.filter((row) => row.comparable && row.ratio !== null);
+  const worst = [...judged].sort((a, b) => b.ratio - a.ratio)[0] ?? null;
+  return { target: FLOOR_TARGET, rows, worstComparable: worst, met: worst ? worst.ratio <= FLOOR_TARGET : null };
 }
 
 /**

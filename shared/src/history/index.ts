@@ -7,3 +7,4 @@ export * from "./create-redis-history.js";
 export * from "./create-memory-history.js";
 export * from "./history-env-fields.js";
 export * from "./room-feed.js";
+export { APPEND_SCRIPT } from "./append-script.js";

@@ -32,7 +32,7 @@ describe("rate limit per key (in memory, single instance)", () => {
   });
 
   it("lets the key publish again once the window has passed", async () => {
-    // rate-limiter-flexible's memory store keeps time with Date.now and setTimeout: a fake clock drives it.
+    // The windows follow Date.now: a fake clock moves them.
     vi.useFakeTimers();
     const { post } = publishAppFixture({ rateLimiter: createKeyRateLimiter({ perSecond: 1, burst: 0 }) });
     expect((await post("/v1/publish", valid)).status).toBe(202);
