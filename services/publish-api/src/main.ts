@@ -7,9 +7,11 @@ import { createCommonMetrics, createMetricsRegistry, instrumentPublisher, startE
 import {
   createKeyRateLimiter,
   createPublishApp,
+  createPublishFastLane,
   createRedisReplayStore,
   describePublishKeys,
   publishApiShedding,
+  type PublishAppDeps,
 } from "@socket-server/shared/publish-http";
 import { historySettings } from "@socket-server/shared/history";
 import { createFleetRoomEmitter, createPublisher } from "@socket-server/shared/publishing";
@@ -54,7 +56,7 @@ const app = createServiceApp({
   checks: async () => ({ redis: (await pingRedis(redis)) ? "up" : "down" }),
   draining: () => shutdown.draining,
 });
-app.route("/", createPublishApp({
+const publishDeps: PublishAppDeps = {
   publisher: instrumentPublisher(
     createPublisher({ emitter: createFleetRoomEmitter({ client: redis, prefix: config.REDIS_PREFIX, history: historySettings(config), pubSub }) }),
     metrics,
@@ -71,14 +73,15 @@ app.route("/", createPublishApp({
   replayStore: createRedisReplayStore({ client: redis, prefix: config.REDIS_PREFIX }),
   roomState: createFleetRoomState({ client: redis, sub: roomStatsRedis, prefix: config.REDIS_PREFIX, history: historySettings(config), logger, pubSub }),
   maxPayloadBytes: config.MAX_PAYLOAD_BYTES,
-}));
+};
+app.route("/", createPublishApp(publishDeps));
 const admin = adminCredentials(config);
 if (admin) {
   app.route("/", createQueueBoard({ queue, credentials: admin }));
   logger.info("queue board on at /admin/queues, read-only");
 }
 
-const server = createHttpServer(app.fetch, config, publishApiShedding(config.PUBLISH_MAX_IN_FLIGHT, metrics));
+const server = createHttpServer(app.fetch, config, publishApiShedding(config.PUBLISH_MAX_IN_FLIGHT, metrics), createPublishFastLane(publishDeps, { logger, metrics }));
 const port = await listen(server, config.PORT, config.HOST);
 shutdown.add("http", () => closeHttpServer(server));
 logger.info({ port, host: config.HOST }, "publish-api listening");

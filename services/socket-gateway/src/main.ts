@@ -39,7 +39,7 @@ if (config.REDIS_ENABLED) {
   topology = createRedisTopology({ pub, sub, key: config.REDIS_PREFIX, history, pubSub: pubSubMode(config), logger });
 } else {
   const apiKeys = resolvePublishKeys(config.PUBLISH_API_KEYS, config.DEV_MODE, logger);
-  topology = createSingleInstanceTopology({ config, apiKeys, metrics, history });
+  topology = createSingleInstanceTopology({ config, apiKeys, metrics, logger, history });
 }
 
 const gatewayMetrics = registerGatewayMetrics(registry);
@@ -95,7 +95,7 @@ const app = createGatewayApp({
   adminUiApp: adminUi?.app,
 });
 // The timeouts cover HTTP requests only: upgraded WebSockets and held long-polls are not cut.
-const httpServer = createHttpServer(app.fetch, config, publishApi?.shedding);
+const httpServer = createHttpServer(app.fetch, config, publishApi?.shedding, publishApi?.fastLane);
 socketServer.attach(httpServer);
 adminUi?.instrument(socketServer.io);
 // Closes every socket (clients see `transport close` and reconnect elsewhere), the adapter and the HTTP server.

@@ -1,5 +1,5 @@
 import { getRequestListener } from "@hono/node-server";
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { hardenHttpServer } from "./harden-http-server.js";
 import { shedExcessRequests, type LoadShedding } from "./shed-excess-requests.js";
 
@@ -28,16 +28,25 @@ export const SECURE_API_HEADERS: Readonly<Record<string, string>> = {
 const secureHeaderEntries = Object.entries(SECURE_API_HEADERS);
 
 /**
+ * A route served on Node's own request and response ahead of the fetch handler: it answers
+ * (settling once its answer is written) or returns `undefined` to leave the request to it.
+ */
+export type FastLane = (request: IncomingMessage, response: ServerResponse) => Promise<void> | undefined;
+
+/**
  * A Node HTTP server for a fetch handler (Hono's), hardened against slow clients, not yet
- * listening, refusing the excess under `shedding.pathPrefix` when given. Socket.IO, attached
- * to the gateway's server later, answers its own paths itself.
+ * listening, refusing the excess under `shedding.pathPrefix` when given, the fast lane's
+ * requests (when given) counted in it like the rest. Socket.IO, attached to the gateway's
+ * server later, answers its own paths itself.
  */
 export function createHttpServer(
   fetch: (request: Request) => Response | Promise<Response>,
   config: HttpTimeoutConfig,
   shedding?: LoadShedding,
+  fastLane?: FastLane,
 ): Server {
-  const listener = getRequestListener(fetch);
+  const fetchListener = getRequestListener(fetch);
+  const listener = fastLane ? (request: IncomingMessage, response: ServerResponse) => fastLane(request, response) ?? fetchListener(request, response) : fetchListener;
   const handle = shedding ? shedExcessRequests(listener, shedding) : listener;
   const server = createServer((request, response) => {
     for (const [name, value] of secureHeaderEntries) response.setHeader(name, value);

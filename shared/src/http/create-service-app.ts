@@ -3,7 +3,7 @@ import { requestId } from "hono/request-id";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import type { CommonMetrics } from "../metrics/index.js";
-import { countRequests } from "./count-requests.js";
+import { countRequests, createRequestCounter } from "./count-requests.js";
 import { createOpsRoutes, type CheckState } from "./create-ops-routes.js";
 import { handleErrors } from "./handle-errors.js";
 
@@ -25,7 +25,7 @@ export function createServiceApp({ logger, metrics, registry, checks, draining }
   const app = new Hono();
   handleErrors(app, logger, () => metrics.countError("internal"));
   app.use(requestId({ limitLength: 64 }));
-  app.use(countRequests(metrics.httpRequests));
+  app.use(countRequests(createRequestCounter(metrics.httpRequests)));
   app.route("/", createOpsRoutes({ checks, draining, registry }));
   return app;
 }

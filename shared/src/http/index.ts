@@ -11,3 +11,4 @@ export * from "./harden-http-server.js";
 export * from "./create-http-server.js";
 export * from "./shed-excess-requests.js";
 export * from "./admin-page-policy.js";
+export * from "./request-id.js";

@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { requestIdFrom } from "./request-id.js";
 import type { IncomingMessage, ServerResponse } from "node:http";
 
 export interface LoadShedding {
@@ -14,8 +14,6 @@ type RequestListener = (request: IncomingMessage, response: ServerResponse) => u
 
 const BODY = JSON.stringify({ error: { code: "unavailable", message: "too many requests in progress, retry later" } });
 const HEADERS = { "Content-Type": "application/json", "Content-Length": String(Buffer.byteLength(BODY)), "Retry-After": "1" };
-// The rule Hono's request-id middleware applies, so a caller's id is echoed on refusals too.
-const SANE_REQUEST_ID = /^[\w\-=]{1,64}$/;
 
 /**
  * Refuses requests past `maxInFlight` before the framework sees them. Past its capacity a
@@ -35,9 +33,7 @@ export function shedExcessRequests(handle: RequestListener, options: LoadSheddin
     if (!request.url?.startsWith(pathPrefix)) return handle(request, response);
     if (inFlight >= maxInFlight) {
       onShed();
-      const callerId = request.headers["x-request-id"];
-      const requestId = typeof callerId === "string" && SANE_REQUEST_ID.test(callerId) ? callerId : randomUUID();
-      response.writeHead(503, { ...HEADERS, "X-Request-Id": requestId }).end(BODY);
+      response.writeHead(503, { ...HEADERS, "X-Request-Id": requestIdFrom(request.headers["x-request-id"]) }).end(BODY);
       return;
     }
     inFlight++;

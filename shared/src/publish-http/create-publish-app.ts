@@ -6,6 +6,7 @@ import type { Publisher } from "../publishing/index.js";
 import { assertPayloadFits } from "./assert-payload-fits.js";
 import { limitBody } from "./limit-body.js";
 import { assertRoomsAllowed } from "./assert-rooms-allowed.js";
+import { admitByRate } from "./admit-by-rate.js";
 import type { PublishEnv } from "./caller.js";
 import { createPublishDocsApp } from "./create-publish-docs-app.js";
 import type { KeyRateLimiter } from "./key-rate-limiter.js";
@@ -32,7 +33,7 @@ export interface PublishAppDeps {
 }
 
 // Room lists, `except` ids and JSON punctuation around `data`: the body may exceed `data` by this much.
-const ENVELOPE_ALLOWANCE_BYTES = 128 * 1024;
+export const ENVELOPE_ALLOWANCE_BYTES = 128 * 1024;
 /**
  * POST /v1/publish takes batches of up to 100 messages, so its body may be this large whatever
  * MAX_PAYLOAD_BYTES (or MAX_PAYLOAD_BYTES + 128 KiB, as on every route, when that is larger): a
@@ -64,10 +65,7 @@ export function createPublishApp(deps: PublishAppDeps): Hono<PublishEnv> {
   // Per request, a batch counting as one: the limit holds off floods of requests, and what one
   // request may carry is bounded by the batch size and the body limit.
   app.use("/v1/*", async (c, next) => {
-    const decision = await deps.rateLimiter.check(c.get("caller").id);
-    if (!decision.allowed) {
-      throw new AppError("rate_limited", "this key is over its request rate, retry later", { retryAfterSeconds: decision.retryAfterSeconds });
-    }
+    await admitByRate(deps.rateLimiter, c.get("caller").id);
     await next();
   });
 

@@ -15,3 +15,4 @@ export * from "./sign-request.js";
 export * from "./create-publish-openapi.js";
 export * from "./publish-api-operations.js";
 export * from "./publish-api-responses.js";
+export * from "./create-publish-fast-lane.js";

@@ -20,9 +20,15 @@ export function limitBody(maxBytes: number): MiddlewareHandler {
   return async (c, next) => {
     const declared = c.req.header("content-length");
     if (declared === undefined || c.req.header("transfer-encoding") !== undefined) return counting(c, next);
-    const length = Number(declared);
-    if (!Number.isSafeInteger(length) || length < 0) throw new AppError("invalid_request", "invalid Content-Length");
-    if (length > maxBytes) throw tooLarge();
+    checkDeclaredLength(declared, maxBytes);
     await next();
   };
+}
+
+/** A declared Content-Length as a number of bytes within `maxBytes`, or the 400 or 413 it earns. */
+export function checkDeclaredLength(declared: string, maxBytes: number): number {
+  const length = Number(declared);
+  if (!Number.isSafeInteger(length) || length < 0) throw new AppError("invalid_request", "invalid Content-Length");
+  if (length > maxBytes) throw new AppError("payload_too_large", `body is larger than ${maxBytes} bytes`);
+  return length;
 }

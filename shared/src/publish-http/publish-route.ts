@@ -1,4 +1,4 @@
-import type { Context, Handler } from "hono";
+import type { Handler } from "hono";
 import { PublishBatchRequestSchema, PublishRequestSchema, type PublishBatchRequest, type PublishRequest } from "../events/index.js";
 import { AppError, readJsonBody, validateBody } from "../http/index.js";
 import { PublishUnavailableError, type Publication, type PublishCommand, type Publisher } from "../publishing/index.js";
@@ -12,21 +12,34 @@ export interface PublishRouteDeps {
   maxPayloadBytes: number;
 }
 
-/**
- * `POST /v1/publish`: one publish, or a batch (`{ messages: [...] }`). The body is parsed once
- * and validated against the schema its shape asks for, so a single publish is refused with the
- * same messages as before batches existed.
- */
-export function publishRoute({ publisher, maxPayloadBytes }: PublishRouteDeps): Handler<PublishEnv> {
+/** What `POST /v1/publish` answers when it accepts: 202, or 207 for a batch some of whose messages were not taken. */
+export interface PublishAnswer {
+  status: 202 | 207;
+  body: PublishAccepted | { results: PublishBatchResult[] };
+}
+
+/** `POST /v1/publish` on Hono; the fast lane (create-publish-fast-lane.ts) calls the same handler. */
+export function publishRoute(deps: PublishRouteDeps): Handler<PublishEnv> {
+  const handle = createPublishHandler(deps);
   return async (c) => {
-    const body = await readJsonBody(c);
-    if (isBatch(body)) return publishBatch(c, validateBody(body, PublishBatchRequestSchema));
+    const { status, body } = await handle(c.get("caller"), await readJsonBody(c));
+    return c.json(body, status);
+  };
+}
+
+/**
+ * One publish, or a batch (`{ messages: [...] }`), from the parsed body: validated against the
+ * schema its shape asks for, so a single publish is refused with the same messages as before
+ * batches existed. Refusals are thrown as AppErrors.
+ */
+export function createPublishHandler({ publisher, maxPayloadBytes }: PublishRouteDeps): (caller: Caller, body: unknown) => Promise<PublishAnswer> {
+  return async (caller, body) => {
+    if (isBatch(body)) return publishBatch(caller, validateBody(body, PublishBatchRequestSchema));
     const request = validateBody(body, PublishRequestSchema);
-    const caller = c.get("caller");
     assertRoomsAllowed(caller, request.rooms);
     assertPayloadFits(request.data, maxPayloadBytes);
     const publication = await publisher.publish(commandFor(caller, request)).catch(unlessPublishFailed);
-    return c.json(acceptedBody(publication), 202);
+    return { status: 202, body: acceptedBody(publication) };
   };
 
   /**
@@ -35,8 +48,7 @@ export function publishRoute({ publisher, maxPayloadBytes }: PublishRouteDeps): 
    * order: within a room, offsets follow the order of `messages`. Each message then gets its
    * own answer; only when none was taken is the request itself a 503.
    */
-  async function publishBatch(c: Context<PublishEnv>, { messages }: PublishBatchRequest) {
-    const caller = c.get("caller");
+  async function publishBatch(caller: Caller, { messages }: PublishBatchRequest): Promise<PublishAnswer> {
     assertRoomListsAllowed(caller, messages.map(({ rooms }) => rooms), (index) => `messages.${index}.rooms`);
     messages.forEach(({ data }, index) => assertPayloadFits(data, maxPayloadBytes, () => `messages.${index}.data`));
 
@@ -57,7 +69,7 @@ export function publishRoute({ publisher, maxPayloadBytes }: PublishRouteDeps): 
         ? { status: 202, ...acceptedBody(outcome.value) }
         : { status: 503, error: { code: "unavailable", message: notTaken(outcome.reason as PublishUnavailableError) } },
     );
-    return c.json({ results }, unavailable.length === 0 ? 202 : 207);
+    return { status: unavailable.length === 0 ? 202 : 207, body: { results } };
   }
 }
 

@@ -4,10 +4,13 @@ import {
   createKeyRateLimiter,
   createMemoryReplayStore,
   createPublishApp,
+  createPublishFastLane,
   publishApiShedding,
+  type PublishAppDeps,
   type PublishKeyConfig,
 } from "@socket-server/shared/publish-http";
 import { createHistoryRoomEmitter, createInProcessRoomEmitter, createPublisher } from "@socket-server/shared/publishing";
+import type { Logger } from "pino";
 import { createLocalRoomState } from "../room-stats/create-local-room-state.js";
 import type { Topology } from "./topology.js";
 
@@ -21,6 +24,7 @@ export interface SingleInstanceTopologyDeps {
   /** The keys to accept: configured, or DEV_MODE's development key (resolvePublishKeys). */
   apiKeys: PublishKeyConfig[];
   metrics: CommonMetrics;
+  logger: Logger;
   /** Absent with HISTORY_SIZE=0: publishes go straight to the sockets, as before history. */
   history: HistorySettings | undefined;
 }
@@ -30,7 +34,7 @@ export interface SingleInstanceTopologyDeps {
  * also serves the publish API. The same publish transport publish-api serves, composed over
  * memory instead of Redis: history in memory, announced to this process's own gateway.
  */
-export function createSingleInstanceTopology({ config, apiKeys, metrics, history: settings }: SingleInstanceTopologyDeps): Topology {
+export function createSingleInstanceTopology({ config, apiKeys, metrics, logger, history: settings }: SingleInstanceTopologyDeps): Topology {
   const feed = createLocalFeed();
   const history = settings && createMemoryHistory({ settings, onAppend: feed.announce });
   return {
@@ -40,8 +44,8 @@ export function createSingleInstanceTopology({ config, apiKeys, metrics, history
     feed: history && feed,
     // Its publish API counts this process's sockets directly.
     answerRoomStats: () => {},
-    publishApi: (io) => ({
-      app: createPublishApp({
+    publishApi: (io) => {
+      const deps: PublishAppDeps = {
         publisher: instrumentPublisher(
           createPublisher({ emitter: history ? createHistoryRoomEmitter(history) : createInProcessRoomEmitter(io) }),
           metrics,
@@ -54,9 +58,13 @@ export function createSingleInstanceTopology({ config, apiKeys, metrics, history
         replayStore: createMemoryReplayStore(),
         roomState: createLocalRoomState({ io, history }),
         maxPayloadBytes: config.MAX_PAYLOAD_BYTES,
-      }),
-      // Refusing its excess like publish-api does.
-      shedding: publishApiShedding(config.PUBLISH_MAX_IN_FLIGHT, metrics),
-    }),
+      };
+      return {
+        app: createPublishApp(deps),
+        fastLane: createPublishFastLane(deps, { logger, metrics }),
+        // Refusing its excess like publish-api does.
+        shedding: publishApiShedding(config.PUBLISH_MAX_IN_FLIGHT, metrics),
+      };
+    },
   };
 }

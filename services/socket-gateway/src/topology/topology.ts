@@ -1,7 +1,7 @@
 import type { Hono } from "hono";
 import type { Server, ServerOptions } from "socket.io";
 import type { RoomFeed, RoomHistory } from "@socket-server/shared/history";
-import type { CheckState, LoadShedding } from "@socket-server/shared/http";
+import type { CheckState, FastLane, LoadShedding } from "@socket-server/shared/http";
 
 /**
  * Everything that differs between the single instance and the Redis fleet, chosen once in
@@ -28,5 +28,7 @@ export interface Topology {
 export interface PublishApi {
   // Its context carries the authenticated caller; the gateway only mounts it.
   app: Hono<any>;
+  /** `POST /v1/publish` served ahead of Hono (create-publish-fast-lane.ts). */
+  fastLane: FastLane;
   shedding: LoadShedding;
 }
