@@ -147,7 +147,7 @@ export function renderMarkdown(results, chartFile) {
       lines.push(`Then the same publish-api and Redis with \`POST /v1/publish\` batches of ${api.batch.batchSize}: most messages accepted per second with every one answered 202 **${f(api.batch.maxAcceptedPerSecond, 0)}**, ${ratio(api.batch.maxAcceptedPerSecond, api.batch.singlesMaxAcceptedPerSecond)} single publishes' (target at least ${api.batch.target}×).`, "");
     }
     if (api.vsFloors?.rows.length) {
-      lines.push("### publish-api against its floor", "", `Per accepted publish, median over each step's valid runs: publish-api's CPU against the bare route doing the same Redis work. A rate is judged when both steps are valid and answered 202 to everything; the target (issue 16) is at most ${api.vsFloors.target}× at every rate.`, "");
+      lines.push("### publish-api against its floor", "", `Per accepted publish, median over each step's valid runs: publish-api's CPU against the bare route doing the same Redis work. The target (issue 16) is at most ${api.vsFloors.target}× at every rate for the default, history on, judged where both steps are valid and answered 202 to everything; history off is shown, not judged.`, "");
       lines.push("| publish-api | floor | offered/s | publish-api (µs) | floor (µs) | ratio | judged |", "|---|---|---|---|---|---|---|");
       for (const row of api.vsFloors.rows) {
         lines.push(`| ${row.label} | ${row.floorLabel} | ${row.rate} | ${f(row.apiCpuUs, 0)} | ${f(row.floorCpuUs, 0)} | ${row.ratio === null ? "–" : `${row.ratio.toFixed(2)}×`} | ${row.comparable ? "yes" : "no"} |`);

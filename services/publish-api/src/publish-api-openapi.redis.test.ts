@@ -10,11 +10,13 @@ import { createCommonMetrics, createMetricsRegistry } from "@socket-server/share
 import {
   createKeyRateLimiter,
   createPublishApp,
+  createPublishFastLane,
   createRedisReplayStore,
   publishApiShedding,
   signRequest,
   type KeyRateLimiter,
   type OpenApiDocument,
+  type PublishAppDeps,
 } from "@socket-server/shared/publish-http";
 import { createFleetRoomEmitter, createPublisher } from "@socket-server/shared/publishing";
 import { closeRedisClient, createRedisClient, pingRedis } from "@socket-server/shared/redis";
@@ -57,7 +59,7 @@ async function startInstance(redisUrl: string, prefix: string, env: Record<strin
   const registry = createMetricsRegistry("publish-api");
   const metrics = createCommonMetrics(registry);
   const app = createServiceApp({ logger, metrics, registry, checks: async () => ({ redis: (await pingRedis(redis)) ? "up" : "down" }), draining: () => false });
-  app.route("/", createPublishApp({
+  const deps: PublishAppDeps = {
     publisher: createPublisher({ emitter: createFleetRoomEmitter({ client: redis, prefix, history: historySettings(config) }) }),
     notifications: createBullmqNotificationQueue(queue),
     apiKeys: config.PUBLISH_API_KEYS,
@@ -65,8 +67,9 @@ async function startInstance(redisUrl: string, prefix: string, env: Record<strin
     replayStore: createRedisReplayStore({ client: redis, prefix }),
     roomState: createFleetRoomState({ client: redis, sub: roomStatsRedis, prefix, history: historySettings(config), logger, pubSub: "classic" }),
     maxPayloadBytes: config.MAX_PAYLOAD_BYTES,
-  }));
-  const server = createHttpServer(app.fetch, config, publishApiShedding(config.PUBLISH_MAX_IN_FLIGHT, metrics));
+  };
+  app.route("/", createPublishApp(deps));
+  const server = createHttpServer(app.fetch, config, publishApiShedding(config.PUBLISH_MAX_IN_FLIGHT, metrics), createPublishFastLane(deps, { logger, metrics }));
   const url = `http://127.0.0.1:${await listen(server, 0, "127.0.0.1")}`;
   const document = (await (await fetch(`${url}/openapi.json`)).json()) as OpenApiDocument;
   return {

@@ -1,11 +1,8 @@
 import { Hono } from "hono";
 import type { PublishKeyConfig } from "./publish-keys.js";
-import { NotificationRequestSchema } from "../events/index.js";
-import { AppError, parseJsonBody } from "../http/index.js";
+import { AppError, readJsonBody } from "../http/index.js";
 import type { Publisher } from "../publishing/index.js";
-import { assertPayloadFits } from "./assert-payload-fits.js";
 import { limitBody } from "./limit-body.js";
-import { assertRoomsAllowed } from "./assert-rooms-allowed.js";
 import { admitByRate } from "./admit-by-rate.js";
 import type { PublishEnv } from "./caller.js";
 import { createPublishDocsApp } from "./create-publish-docs-app.js";
@@ -13,6 +10,7 @@ import type { KeyRateLimiter } from "./key-rate-limiter.js";
 import type { NotificationQueue } from "./notification-queue.js";
 import type { ReplayStore } from "./replay-store.js";
 import type { ReadRoomState } from "./room-state.js";
+import { asUnavailable, createNotificationHandler } from "./notification-route.js";
 import { publishRoute } from "./publish-route.js";
 import { roomStateRoute } from "./room-state-route.js";
 import { requireApiKey } from "./require-api-key.js";
@@ -71,13 +69,12 @@ export function createPublishApp(deps: PublishAppDeps): Hono<PublishEnv> {
 
   app.post("/v1/publish", publishRoute({ publisher, maxPayloadBytes }));
 
+  // Without a queue (single instance) every notification is a 503, whatever its body.
+  const notify = notifications && createNotificationHandler({ queue: notifications, maxPayloadBytes, now });
   app.post("/v1/notifications", async (c) => {
-    const queue = requireQueue(notifications);
-    const request = await parseJsonBody(c, NotificationRequestSchema);
-    assertRoomsAllowed(c.get("caller"), request.rooms);
-    assertPayloadFits(request.data, maxPayloadBytes);
-    const { jobId } = await queue.enqueue(request, now(), c.get("caller").id).catch(asUnavailable);
-    return c.json({ jobId }, 202);
+    if (!notify) noQueue();
+    const { status, body } = await notify(c.get("caller"), await readJsonBody(c));
+    return c.json(body, status);
   });
 
   app.get("/v1/notifications/:jobId", async (c) => {
@@ -94,17 +91,13 @@ export function createPublishApp(deps: PublishAppDeps): Hono<PublishEnv> {
 }
 
 function requireQueue(queue: NotificationQueue | undefined): NotificationQueue {
-  if (queue) return queue;
+  return queue ?? noQueue();
+}
+
+function noQueue(): never {
   throw new AppError(
     "unavailable",
     "notifications need Redis: run the multi-instance topology (publish-api and worker with REDIS_URL)",
     { retryAfterSeconds: 60 },
   );
-}
-
-/** The queue's client fails in many shapes (timeouts, connection errors): all mean "not now". */
-function asUnavailable(error: unknown): never {
-  if (error instanceof AppError) throw error;
-  const reason = error instanceof Error ? error.message : String(error);
-  throw new AppError("unavailable", `the queue did not take it, retry later: ${reason}`, { retryAfterSeconds: 1, cause: error });
 }

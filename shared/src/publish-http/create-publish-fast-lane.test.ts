@@ -31,7 +31,13 @@ function composeService(withFastLane: boolean) {
         },
       },
     }),
-    notifications: undefined,
+    notifications: {
+      async enqueue(request) {
+        if (request.rooms.includes("down")) throw new Error("Connection is closed.");
+        return { jobId: request.jobId ?? "job-1" };
+      },
+      status: async () => undefined,
+    },
     apiKeys: [
       { key: OPEN, rooms: undefined, signingSecret: undefined },
       { key: SCOPED, rooms: ["orders:*"], signingSecret: undefined },
@@ -49,7 +55,7 @@ function composeService(withFastLane: boolean) {
   // Which publishes reached Hono: with the fast lane, only what it leaves to Hono.
   const reachedHono: string[] = [];
   const outer = new Hono();
-  outer.use("/v1/publish", async (c, next) => {
+  outer.use("/v1/*", async (c, next) => {
     reachedHono.push(c.req.header("x-case") ?? "");
     await next();
   });
@@ -85,6 +91,11 @@ const CASES: Case[] = [
   { name: "a signed publish (left to Hono)", body: json(one), headers: signed(json(one)) },
   { name: "a chunked body (left to Hono)", body: () => new Blob([json(one)]).stream(), headers: bearer(OPEN) },
   { name: "a key over its rate", body: json(one), headers: bearer(LIMITED) },
+  { name: "a notification", path: "/v1/notifications", body: json({ rooms: ["orders:1"], event: "e", data: 1, jobId: "order-1" }), headers: bearer(OPEN) },
+  { name: "a notification the queue did not take", path: "/v1/notifications", body: json({ rooms: ["down"], event: "e", data: 1 }), headers: bearer(OPEN) },
+  { name: "a notification failing the schema", path: "/v1/notifications", body: json({ rooms: "orders:1" }), headers: bearer(OPEN) },
+  { name: "a notification outside the key's scope", path: "/v1/notifications", body: json({ rooms: ["users:1"], event: "e", data: 1 }), headers: bearer(SCOPED) },
+  { name: "a notification over the body limit", path: "/v1/notifications", body: json({ rooms: ["orders:1"], event: "e", data: "x".repeat(140_000) }), headers: bearer(OPEN) },
 ];
 
 /** What must be the same on both: status, headers a client reads, and the body less its random ids. */
@@ -105,7 +116,7 @@ async function observe(base: string, { name, path = "/v1/publish", body, headers
   };
 }
 
-describe("the publish fast lane answers as the Hono app does", () => {
+describe("the fast lane answers publishes and notifications as the Hono app does", () => {
   const services = { hono: composeService(false), lane: composeService(true) };
   const bases: Record<string, string> = {};
 
@@ -124,7 +135,7 @@ describe("the publish fast lane answers as the Hono app does", () => {
     }
     expect(seen.lane).toEqual(seen.hono);
     // The answers the cases were written to provoke, so that equal cannot mean equally broken.
-    expect(seen.hono.map((entry) => (entry as { status: number }).status)).toEqual([202, 202, 202, 207, 503, 500, 400, 400, 401, 401, 403, 413, 413, 202, 202, 202, 429]);
+    expect(seen.hono.map((entry) => (entry as { status: number }).status)).toEqual([202, 202, 202, 207, 503, 500, 400, 400, 401, 401, 403, 413, 413, 202, 202, 202, 429, 202, 503, 400, 403, 413]);
     expect(services.hono.reachedHono).toHaveLength(CASES.length);
     expect(services.lane.reachedHono).toEqual(["a signed publish (left to Hono)", "a chunked body (left to Hono)"]);
   });
