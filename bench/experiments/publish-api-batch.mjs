@@ -16,7 +16,8 @@ pinSelf(CLIENT_CORE);
 const [singleRates = "1000,2000,4000,5000,6000,7000", batchRates = "10000,20000,25000,30000,35000,40000", seconds = "3", repeats = "2", rooms = "1"] = process.argv.slice(2);
 const options = { stepMs: Number(seconds) * 1000, repeats: Number(repeats), log: (line) => console.log(line) };
 const rates = (list) => list.split(",").map(Number);
-const rig = await startPublishRig("publish-api", {});
+// `BENCH_SERVER_ENV='{"NODE_OPTIONS":"..."}'` adds to publish-api's environment (as in publish-api-rates.mjs).
+const rig = await startPublishRig("publish-api", JSON.parse(process.env.BENCH_SERVER_ENV ?? "{}"));
 try {
   const singles = await climb(rig, { ...options, rates: rates(singleRates) });
   const batches = compareBatches(await climb(rig, { ...options, rates: rates(batchRates), batch: true, rooms: Number(rooms) }), singles);
