@@ -57,6 +57,6 @@ export function parseArgs(argv) {
   config.mode = mode;
   if (flags.has("profile")) process.env.BENCH_CPU_PROF_DIR = flags.get("profile") === true ? "bench/profiles" : String(flags.get("profile"));
   // Nothing may run unbounded: the whole run is killed past this deadline.
-  config.deadlineMs = Number(flags.get("deadline-s") ?? (mode === "full" ? 3600 : 900)) * 1000;
+  config.deadlineMs = Number(flags.get("deadline-s") ?? (mode === "full" ? 3600 : 1500)) * 1000;
   return config;
 }
