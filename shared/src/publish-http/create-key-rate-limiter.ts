@@ -23,9 +23,10 @@ export const RATE_SYNC_INTERVAL_MS = 50;
  * fleet's as Redis last told it. Counts go to Redis every `syncIntervalMs` while a key is in
  * use (one INCRBY per key and window, answered with the fleet's total), so the instances of a
  * fleet share one allowance, which they may exceed together by what the others admitted
- * since their last report (docs/publish-api.md, "Rate limits"). A round trip per request had
- * been a quarter of a publish's CPU (bench/README.md). When Redis cannot answer, each instance
- * goes on counting its own requests against the whole allowance.
+ * since their last report (docs/security.md, "Rate limits"). A round trip per request had cost
+ * publish-api about a third more CPU per publish (bench/README.md, "Ninth round (issue 16)").
+ * When Redis cannot answer, each instance goes on counting its own requests against the whole
+ * allowance.
  */
 export function createKeyRateLimiter(options: KeyRateLimiterOptions): KeyRateLimiter {
   const { perSecond, burst, redis, syncIntervalMs = RATE_SYNC_INTERVAL_MS, onStoreError = () => {}, now = Date.now } = options;

@@ -26,7 +26,7 @@ interface LaneRoute {
  * `POST /v1/publish` and `POST /v1/notifications` on Node's own request and response, beside
  * the Hono app that serves every other route: Hono's request and context objects, its
  * middleware chain and its response conversion cost a publish about as much again as
- * everything socket-server itself does for it (bench/README.md, "The publish path, issue 16").
+ * everything socket-server itself does for it (bench/README.md, "Ninth round (issue 16)").
  * The steps are the Hono app's, in its order, from the same functions: the key, the declared
  * length, the rate, the body, the route's handler, errors rendered the same way. What is rare
  * goes to Hono (the lane answers `undefined`): keys that sign (their check needs the exact bytes
