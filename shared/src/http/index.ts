@@ -1,6 +1,5 @@
 export * from "./app-error.js";
 export * from "./handle-errors.js";
-export * from "./parse-json-body.js";
 export * from "./read-json-body.js";
 export * from "./validate-body.js";
 export * from "./create-ops-routes.js";
