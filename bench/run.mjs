@@ -60,41 +60,21 @@ for (const name of config.targets) {
   }
 }
 
-if (wants("publish-api")) {
+/** One scenario of the run, when asked for: its result, or its error, under `key`; a failure does not stop the others. */
+async function runScenario(name, key, label, run) {
+  if (!wants(name)) return;
   try {
-    results.publishApi = await runPublishApiAlone({ config, log });
+    results[key] = await run();
   } catch (error) {
-    results.publishApi = { error: error.stack };
-    log(`publish API failed: ${error.message}`);
+    results[key] = { error: error.stack };
+    log(`${label} failed: ${error.message}`);
   }
 }
 
-if (wants("queue")) {
-  try {
-    results.queuePath = await runQueuePath({ config, startFleet, log });
-  } catch (error) {
-    results.queuePath = { error: error.stack };
-    log(`queue path failed: ${error.message}`);
-  }
-}
-
-if (wants("recovery")) {
-  try {
-    results.recovery = await runRecovery({ config, log });
-  } catch (error) {
-    results.recovery = { error: error.stack };
-    log(`recovery failed: ${error.message}`);
-  }
-}
-
-if (wants("cluster")) {
-  try {
-    results.cluster = await runCluster({ config, log });
-  } catch (error) {
-    results.cluster = { error: error.stack };
-    log(`cluster failed: ${error.message}`);
-  }
-}
+await runScenario("publish-api", "publishApi", "publish API", () => runPublishApiAlone({ config, log }));
+await runScenario("queue", "queuePath", "queue path", () => runQueuePath({ config, startFleet, log }));
+await runScenario("recovery", "recovery", "recovery", () => runRecovery({ config, log }));
+await runScenario("cluster", "cluster", "cluster", () => runCluster({ config, log }));
 
 results.finishedAt = new Date().toISOString();
 const files = await writeResults(results);

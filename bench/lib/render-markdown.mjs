@@ -13,14 +13,16 @@ const ratio = (value, base) => (value && base ? `${(value / base).toFixed(2)}×`
 const summarizeReasons = (runs) => [...new Set(runs.flatMap((r) => r.reasons.map((reason) => reason.replace(/[\d.]+/g, "N"))))].join("; ");
 // The Redis topologies are compared with stock Socket.IO's Redis topology, the others with stock.
 const stockFor = (targets, name) => (name.includes("-redis") ? targets["stock-redis"] : targets.stock);
+/** A climb's knee as the tables say it: "≥" when even the top rate passed. */
+const kneeLabel = (climb) => (climb.kneeRate === null ? "below the lowest step" : `${climb.reached ? "" : "≥ "}${climb.kneeRate}/s`);
+
 /**
  * Issue 16's comparison of two climbs in the same run: our knee at least theirs, and our p99 at
  * their half-knee rate at most theirs there. Unjudged (null) when either did not climb.
  */
 function climbAgainst(ours, theirs, what, whom) {
   if (!ours || !theirs) return [];
-  const kneeOf = (climb) => (climb.kneeRate === null ? "below the lowest step" : `${climb.reached ? "" : "≥ "}${climb.kneeRate}/s`);
-  const knee = [`issue 16: ${what}: knee at least ${whom}'s`, `${kneeOf(ours)} against ${kneeOf(theirs)}`, ours.kneeRate === null ? false : theirs.kneeRate === null ? true : ours.kneeRate >= theirs.kneeRate];
+  const knee = [`issue 16: ${what}: knee at least ${whom}'s`, `${kneeLabel(ours)} against ${kneeLabel(theirs)}`, ours.kneeRate === null ? false : theirs.kneeRate === null ? true : ours.kneeRate >= theirs.kneeRate];
   const half = theirs.halfKnee;
   const mine = half && ours.steps?.find((step) => step.rate === half.rate);
   const p99 = [
@@ -280,8 +282,7 @@ function renderTargets({ targets, publishApi, queuePath, recovery }) {
     }
   }
   if (queuePath?.steps) {
-    const kneeOf = (run) => (run.kneeRate === null ? "below the lowest step" : `${run.reached ? "" : "≥ "}${run.kneeRate}/s`);
-    rows.push(["queue path ≥ 5,000 jobs/s at the knee", `${kneeOf(queuePath)}${queuePath.baseline ? ` (stock BullMQ baseline: ${kneeOf(queuePath.baseline)})` : ""}`, (queuePath.kneeRate ?? 0) >= 5_000]);
+    rows.push(["queue path ≥ 5,000 jobs/s at the knee", `${kneeLabel(queuePath)}${queuePath.baseline ? ` (stock BullMQ baseline: ${kneeLabel(queuePath.baseline)})` : ""}`, (queuePath.kneeRate ?? 0) >= 5_000]);
     const half = queuePath.halfKnee;
     rows.push(["queue path p99 ≤ 20 ms at half the knee (from intended send, so including HTTP)", half ? `${f(half.latency.p99, 1)} ms at ${half.rate}/s` : "–", !!half && half.latency.p99 <= 20]);
   }

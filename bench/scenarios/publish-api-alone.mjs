@@ -154,57 +154,68 @@ function climbResult({ steps, label }) {
 }
 
 const FLOOR_TARGET = 1.3;
+const HISTORY_TARGET = 1.3;
+
+const cpuOf = (step) => step.spread.serverCpuUsPerAccepted.median;
+const redisOf = (step) => step.spread.redisCpuUsPerAccepted.median;
+const ratioOf = (a, b) => (a && b ? a / b : null);
+
+/**
+ * Each rate both climbed, as a pair of steps; comparable when both are valid and every publish
+ * of both was accepted (past either's capacity, CPU per request measures the overload, not the work).
+ */
+function sameRateSteps(a, b) {
+  return a.steps.flatMap((stepA) => {
+    const stepB = b.steps.find((s) => s.rate === stepA.rate);
+    if (!stepB) return [];
+    const comparable = stepA.valid && stepB.valid && stepA.accepted === stepA.sent && stepB.accepted === stepB.sent;
+    return [{ rate: stepA.rate, a: stepA, b: stepB, comparable }];
+  });
+}
+
+/** The comparable row with the highest `ratio(row)`, and whether it is within the target. */
+function judge(rows, ratio, target) {
+  const worst = rows.filter((row) => row.comparable && ratio(row) !== null).sort((x, y) => ratio(y) - ratio(x))[0] ?? null;
+  return { target, rows, worstComparable: worst, met: worst ? ratio(worst) <= target : null };
+}
 
 /**
  * Issue 16: publish-api's CPU per accepted publish against the floor doing the same Redis work
  * (history on against the append-script route, off against the plain PUBLISH), per rate both
  * climbed, medians over each step's valid runs. The target is about the default, history on:
- * its rates are judged where both steps are valid and every publish of both was accepted, and
- * it holds when every judged rate is within 1.3×.
+ * its rates are judged where the steps are comparable, and it holds when every judged rate is
+ * within 1.3×.
  */
 function compareWithFloors(pairs) {
-  const rows = [];
-  for (const [api, floor, judgedPair] of pairs) {
-    for (const apiStep of api.steps) {
-      const floorStep = floor.steps.find((s) => s.rate === apiStep.rate);
-      if (!floorStep) continue;
-      const cpu = (step) => step.spread.serverCpuUsPerAccepted.median;
-      const ratio = cpu(apiStep) && cpu(floorStep) ? cpu(apiStep) / cpu(floorStep) : null;
-      const comparable = judgedPair && apiStep.valid && floorStep.valid && apiStep.accepted === apiStep.sent && floorStep.accepted === floorStep.sent;
-      rows.push({ label: api.label, floorLabel: floor.label, rate: apiStep.rate, apiCpuUs: cpu(apiStep), floorCpuUs: cpu(floorStep), ratio, comparable });
-    }
-  }
-  const judged = rows.filter((row) => row.comparable && row.ratio !== null);
-  const worst = [...judged].sort((a, b) => b.ratio - a.ratio)[0] ?? null;
-  return { target: FLOOR_TARGET, rows, worstComparable: worst, met: worst ? worst.ratio <= FLOOR_TARGET : null };
+  const rows = pairs.flatMap(([api, floor, judged]) =>
+    sameRateSteps(api, floor).map(({ rate, a, b, comparable }) => ({
+      label: api.label,
+      floorLabel: floor.label,
+      rate,
+      apiCpuUs: cpuOf(a),
+      floorCpuUs: cpuOf(b),
+      ratio: ratioOf(cpuOf(a), cpuOf(b)),
+      comparable: judged && comparable,
+    })),
+  );
+  return judge(rows, (row) => row.ratio, FLOOR_TARGET);
 }
 
 /**
  * History on against off, per rate both climbed: publish-api's CPU and Redis's CPU per accepted
- * publish, each the median over the step's valid runs. A rate is comparable when both steps are
- * valid and every publish of both was accepted (past either's capacity, CPU per request measures
- * the overload, not the work). The issue's target is at most 1.3× for publish-api.
+ * publish, each the median over the step's valid runs, compared where the steps are comparable.
+ * The issue's target is at most 1.3× for publish-api.
  */
 function compareHistory(on, off) {
-  const rows = [];
-  for (const stepOn of on.steps) {
-    const stepOff = off.steps.find((s) => s.rate === stepOn.rate);
-    if (!stepOff) continue;
-    const cpu = (step) => step.spread.serverCpuUsPerAccepted.median;
-    const redis = (step) => step.spread.redisCpuUsPerAccepted.median;
-    const comparable = stepOn.valid && stepOff.valid && stepOn.accepted === stepOn.sent && stepOff.accepted === stepOff.sent;
-    rows.push({
-      rate: stepOn.rate,
-      comparable,
-      apiCpuUsOn: cpu(stepOn),
-      apiCpuUsOff: cpu(stepOff),
-      apiRatio: cpu(stepOn) && cpu(stepOff) ? cpu(stepOn) / cpu(stepOff) : null,
-      redisCpuUsOn: redis(stepOn),
-      redisCpuUsOff: redis(stepOff),
-      redisRatio: redis(stepOn) && redis(stepOff) ? redis(stepOn) / redis(stepOff) : null,
-    });
-  }
-  const judged = rows.filter((row) => row.comparable && row.apiRatio !== null);
-  const worst = judged.sort((a, b) => b.apiRatio - a.apiRatio)[0] ?? null;
-  return { target: 1.3, rows, worstComparable: worst, met: worst ? worst.apiRatio <= 1.3 : null };
+  const rows = sameRateSteps(on, off).map(({ rate, a, b, comparable }) => ({
+    rate,
+    comparable,
+    apiCpuUsOn: cpuOf(a),
+    apiCpuUsOff: cpuOf(b),
+    apiRatio: ratioOf(cpuOf(a), cpuOf(b)),
+    redisCpuUsOn: redisOf(a),
+    redisCpuUsOff: redisOf(b),
+    redisRatio: ratioOf(redisOf(a), redisOf(b)),
+  }));
+  return judge(rows, (row) => row.apiRatio, HISTORY_TARGET);
 }

@@ -78,7 +78,7 @@ export function createPublishApp(deps: PublishAppDeps): Hono<PublishEnv> {
   });
 
   app.get("/v1/notifications/:jobId", async (c) => {
-    const queue = requireQueue(notifications);
+    const queue = notifications ?? noQueue();
     const jobId = c.req.param("jobId");
     const status = await queue.status(jobId, c.get("caller").id).catch(asUnavailable);
     if (!status) throw new AppError("not_found", `no notification with jobId ${JSON.stringify(jobId)}`);
@@ -88,10 +88,6 @@ export function createPublishApp(deps: PublishAppDeps): Hono<PublishEnv> {
   app.get("/v1/rooms/:room", roomStateRoute(deps.roomState));
 
   return app;
-}
-
-function requireQueue(queue: NotificationQueue | undefined): NotificationQueue {
-  return queue ?? noQueue();
 }
 
 function noQueue(): never {

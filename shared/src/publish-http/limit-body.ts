@@ -10,11 +10,10 @@ import { AppError } from "../http/index.js";
  * front, is counted by bodyLimit as it streams.
  */
 export function limitBody(maxBytes: number): MiddlewareHandler {
-  const tooLarge = () => new AppError("payload_too_large", `body is larger than ${maxBytes} bytes`);
   const counting = bodyLimit({
     maxSize: maxBytes,
     onError: () => {
-      throw tooLarge();
+      throw tooLarge(maxBytes);
     },
   });
   return async (c, next) => {
@@ -29,6 +28,8 @@ export function limitBody(maxBytes: number): MiddlewareHandler {
 export function checkDeclaredLength(declared: string, maxBytes: number): number {
   const length = Number(declared);
   if (!Number.isSafeInteger(length) || length < 0) throw new AppError("invalid_request", "invalid Content-Length");
-  if (length > maxBytes) throw new AppError("payload_too_large", `body is larger than ${maxBytes} bytes`);
+  if (length > maxBytes) throw tooLarge(maxBytes);
   return length;
 }
+
+const tooLarge = (maxBytes: number) => new AppError("payload_too_large", `body is larger than ${maxBytes} bytes`);
