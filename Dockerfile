@@ -41,6 +41,8 @@ COPY --from=build /app/services/worker/dist services/worker/dist
 # Declared after the shared layers so the three builds differ only from here on.
 ARG SERVICE=socket-gateway
 RUN test -f "services/${SERVICE}/dist/main.js" || { echo "unknown SERVICE: ${SERVICE}" >&2; exit 1; }
+# The service's own V8 flags (publish-api's larger young generation), which the CMD adds.
+COPY services/${SERVICE}/node-options services/${SERVICE}/
 
 # Heap: the guide's 4096 MB is all of a t3.medium's 4 GiB, leaving nothing for off-heap socket
 # buffers and the OS (OOM kill before V8 collects). 3072 MB (~75%) leaves ~1 GiB for them.
@@ -54,7 +56,8 @@ USER node
 HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "const d={'socket-gateway':4000,'publish-api':3000,worker:3001}[process.env.SERVICE];fetch('http://127.0.0.1:'+(process.env.PORT||d)+'/health',{signal:AbortSignal.timeout(4000)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 
-# Node itself handles SIGTERM (drain, then exit 0); `exec` makes node replace the shell.
+# Node itself handles SIGTERM (drain, then exit 0); `exec` makes node replace the shell. The
+# service's node-options lines, less comments, are its flags (unquoted: one word each).
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["/usr/bin/tini", "--"]
-CMD ["sh", "-c", "exec node \"services/${SERVICE}/dist/main.js\""]
+CMD ["sh", "-c", "exec node $(grep -v '^#' \"services/${SERVICE}/node-options\") \"services/${SERVICE}/dist/main.js\""]

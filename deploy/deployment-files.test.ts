@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -7,6 +8,7 @@ import type { z } from "zod";
 import { PublishApiConfigSchema } from "../services/publish-api/src/config.js";
 import { GatewayConfigSchema } from "../services/socket-gateway/src/config.js";
 import { WorkerConfigSchema } from "../services/worker/src/config.js";
+import { serviceNodeFlags } from "../scripts/lib/service-node-flags.mjs";
 
 // The deployment files are plain text that the compiler never sees; these checks keep them
 // in step with the services' config schemas and with the Scaling guide's shape.
@@ -320,6 +322,21 @@ describe("Dockerfile", () => {
       const manifest = JSON.parse(read(`services/${kind}/package.json`)) as { scripts?: { start?: string } };
       expect(manifest.scripts?.start, kind).toBe("node dist/main.js");
     }
+  });
+
+  it("starts each service with its own node-options, flags node accepts", () => {
+    const command = argsOf(finalStage, "CMD").join(" ");
+    expect(command).toContain("services/${SERVICE}/node-options");
+    expect(argsOf(finalStage, "COPY").join("\n")).toContain("services/${SERVICE}/node-options");
+    for (const kind of Object.keys(schemas)) {
+      const flags = serviceNodeFlags(kind);
+      for (const flag of flags) expect(flag, kind).toMatch(/^--[a-z-]+(=\S+)?$/);
+      // Node refuses an unknown V8 flag at start-up; `-e 0` starts and exits.
+      const run = spawnSync(process.execPath, [...flags, "-e", "0"], { encoding: "utf8" });
+      expect(run.stderr, kind).toBe("");
+      expect(run.status, kind).toBe(0);
+    }
+    expect(serviceNodeFlags("publish-api")).toContain("--max-semi-space-size=32");
   });
 
   it("refers only to services that exist in the repository", () => {

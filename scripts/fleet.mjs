@@ -10,6 +10,7 @@ import { CommandError, runCommand } from "./lib/command-error.mjs";
 import { mintClientToken } from "./lib/client-token.mjs";
 import { findBinary, searchDirs } from "./lib/find-binary.mjs";
 import { fleetBanner } from "./lib/fleet-banner.mjs";
+import { serviceNodeFlags } from "./lib/service-node-flags.mjs";
 import { createSupervisor } from "./lib/create-supervisor.mjs";
 import { FLEET_PREFIX, generateSecrets, serviceEnvironments, serviceShutdownMs } from "./lib/fleet-env.mjs";
 import { FLEET_USAGE, parseFleetOptions } from "./lib/fleet-options.mjs";
@@ -102,7 +103,8 @@ await runCommand("fleet", async () => {
 
     const service = (/** @type {string} */ dir, /** @type {NodeJS.ProcessEnv} */ serviceEnv) => ({
       command: process.execPath,
-      args: ["dist/main.js"],
+      // As the image starts it: with the service's own V8 flags.
+      args: [...serviceNodeFlags(dir), "dist/main.js"],
       cwd: join(ROOT, "services", dir),
       env: serviceEnv,
     });

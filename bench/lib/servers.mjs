@@ -1,3 +1,4 @@
+import { basename } from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort } from "./free-port.mjs";
 import { imageNodeOptions } from "./image-node-options.mjs";
@@ -99,7 +100,7 @@ export async function startServer(name, { env = {}, core = SERVER_CORE, nodeArgs
       // On, as deployed, so its cost is measured, and far above what the bench offers.
       PUBLISH_RATE_LIMIT_PER_SECOND: "1000000",
       // In place of any NODE_OPTIONS the bench itself was given: the baselines keep those.
-      ...(shipped ? { NODE_OPTIONS: imageNodeOptions() } : {}),
+      ...(shipped ? { NODE_OPTIONS: imageNodeOptions(basename(cwd)) } : {}),
       ...targetEnv,
       ...env,
       PORT: String(port),
