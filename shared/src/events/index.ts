@@ -5,3 +5,4 @@ export * from "./publish-request.js";
 export * from "./client-protocol.js";
 export * from "./notification-job.js";
 export * from "./check-json-data.js";
+export * from "./common-requests.js";

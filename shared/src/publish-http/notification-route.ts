@@ -1,4 +1,4 @@
-import { NotificationRequestSchema } from "../events/index.js";
+import { commonNotificationRequest, NotificationRequestSchema } from "../events/index.js";
 import { AppError, validateBody } from "../http/index.js";
 import { assertPayloadFits } from "./assert-payload-fits.js";
 import { assertRoomsAllowed } from "./assert-rooms-allowed.js";
@@ -12,13 +12,14 @@ export interface NotificationHandlerDeps {
 }
 
 /**
- * `POST /v1/notifications` from the parsed body: validated, the rooms and the payload checked,
- * queued, answered 202 with its jobId. Refusals are thrown as AppErrors. The Hono route and the
- * fast lane (create-publish-fast-lane.ts) both call it.
+ * `POST /v1/notifications` from the parsed body: validated (the usual shape by hand first,
+ * common-requests.ts), the rooms and the payload checked, queued, answered 202 with its jobId.
+ * Refusals are thrown as AppErrors. The Hono route and the fast lane
+ * (create-publish-fast-lane.ts) both call it.
  */
 export function createNotificationHandler({ queue, maxPayloadBytes, now }: NotificationHandlerDeps) {
   return async (caller: Caller, body: unknown): Promise<{ status: 202; body: { jobId: string } }> => {
-    const request = validateBody(body, NotificationRequestSchema);
+    const request = commonNotificationRequest(body) ?? validateBody(body, NotificationRequestSchema);
     assertRoomsAllowed(caller, request.rooms);
     assertPayloadFits(request.data, maxPayloadBytes);
     const { jobId } = await queue.enqueue(request, now(), caller.id).catch(asUnavailable);

@@ -1,5 +1,12 @@
 import type { Handler } from "hono";
-import { PublishBatchRequestSchema, PublishRequestSchema, type PublishBatchRequest, type PublishRequest } from "../events/index.js";
+import {
+  commonPublishBatch,
+  commonPublishRequest,
+  PublishBatchRequestSchema,
+  PublishRequestSchema,
+  type PublishBatchRequest,
+  type PublishRequest,
+} from "../events/index.js";
 import { AppError, readJsonBody, validateBody } from "../http/index.js";
 import { PublishUnavailableError, type Publication, type PublishCommand, type Publisher } from "../publishing/index.js";
 import { assertPayloadFits } from "./assert-payload-fits.js";
@@ -30,12 +37,13 @@ export function publishRoute(deps: PublishRouteDeps): Handler<PublishEnv> {
 /**
  * One publish, or a batch (`{ messages: [...] }`), from the parsed body: validated against the
  * schema its shape asks for, so a single publish is refused with the same messages as before
- * batches existed. Refusals are thrown as AppErrors.
+ * batches existed (the usual shapes by hand first, common-requests.ts). Refusals are thrown as
+ * AppErrors.
  */
 export function createPublishHandler({ publisher, maxPayloadBytes }: PublishRouteDeps): (caller: Caller, body: unknown) => Promise<PublishAnswer> {
   return async (caller, body) => {
-    if (isBatch(body)) return publishBatch(caller, validateBody(body, PublishBatchRequestSchema));
-    const request = validateBody(body, PublishRequestSchema);
+    if (isBatch(body)) return publishBatch(caller, commonPublishBatch(body) ?? validateBody(body, PublishBatchRequestSchema));
+    const request = commonPublishRequest(body) ?? validateBody(body, PublishRequestSchema);
     assertRoomsAllowed(caller, request.rooms);
     assertPayloadFits(request.data, maxPayloadBytes);
     const publication = await publisher.publish(commandFor(caller, request)).catch(unlessPublishFailed);

@@ -1,0 +1,132 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import type { z } from "zod";
+import { rawBody } from "../../../test/support/publish-request-arbitraries.js";
+import { commonNotificationRequest, commonPublishBatch, commonPublishRequest } from "./common-requests.js";
+import { NotificationRequestSchema, PublishBatchRequestSchema, PublishRequestSchema } from "./publish-request.js";
+
+const RUNS = 5_000;
+
+const parsed = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+};
+
+/** The hand check never accepts what the schema refuses, and returns what the schema returns. */
+function agrees(common: (body: unknown) => unknown, schema: z.ZodType, body: unknown): "taken" | "left" {
+  const quick = common(body);
+  const result = schema.safeParse(body);
+  if (quick === undefined) return "left";
+  expect(result.success, JSON.stringify(body)).toBe(true);
+  expect(quick).toStrictEqual(result.data);
+  return "taken";
+}
+
+/** Notification-shaped bodies: mostly valid ones with the notification's own fields, valid or not, and hostile publish bodies. */
+const notificationFields = fc.record(
+  {
+    delayMs: fc.oneof(fc.integer({ min: 0, max: 60_000 }), fc.constantFrom(-1, 700_000_000, 0.5, "5")),
+    attempts: fc.oneof(fc.integer({ min: 1, max: 10 }), fc.constantFrom(0, 11, 2.5)),
+    jobId: fc.oneof(fc.constantFrom("job-1", "ok.id@x=1", "a-b_c"), fc.constantFrom("42", "a:b", "", "x".repeat(129)), fc.string({ maxLength: 10 })),
+  },
+  { requiredKeys: [] },
+);
+const notificationBody = fc.oneof(
+  {
+    weight: 3,
+    arbitrary: fc
+      .tuple(fc.constantFrom({ room: "orders:1" }, { rooms: ["a", "b", "a"] }), fc.jsonValue({ maxDepth: 2 }), notificationFields)
+      .map(([rooms, data, extra]) => ({ ...rooms, event: "order.updated", data, ...extra })),
+  },
+  {
+    weight: 1,
+    // A publish's idempotencyKey, which a notification refuses, now and then.
+    arbitrary: fc.tuple(rawBody, notificationFields, fc.option(fc.constant({ idempotencyKey: "k" }))).map(([text, extra, publishOnly]) => {
+      const body = parsed(text);
+      return typeof body === "object" && body !== null && !Array.isArray(body) ? { ...body, ...extra, ...publishOnly } : body;
+    }),
+  },
+);
+
+const batchBody = fc
+  .array(rawBody, { minLength: 0, maxLength: 4 })
+  .chain((texts) =>
+    fc.oneof(
+      fc.constant({ messages: texts.map(parsed) }),
+      fc.constant({ messages: texts.map(parsed), extra: 1 }),
+      fc.constant({ messages: Array.from({ length: 101 }, () => ({ room: "r", event: "e", data: 1 })) }),
+    ),
+  );
+
+describe("the usual requests, checked by hand", () => {
+  it("accept only what the publish schema accepts, and return the same", () => {
+    let taken = 0;
+    let valid = 0;
+    fc.assert(
+      fc.property(rawBody, (text) => {
+        const body = parsed(text);
+        if (agrees(commonPublishRequest, PublishRequestSchema, body) === "taken") taken++;
+        if (PublishRequestSchema.safeParse(body).success) valid++;
+      }),
+      { numRuns: RUNS },
+    );
+    // The generators make valid publishes often; the hand check takes nearly all of them.
+    expect(valid).toBeGreaterThan(RUNS / 10);
+    expect(taken / valid).toBeGreaterThan(0.95);
+  });
+
+  it("accept only what the notification schema accepts, and return the same, defaults included", () => {
+    let taken = 0;
+    let valid = 0;
+    fc.assert(
+      fc.property(notificationBody, (body) => {
+        if (agrees(commonNotificationRequest, NotificationRequestSchema, body) === "taken") taken++;
+        if (NotificationRequestSchema.safeParse(body).success) valid++;
+      }),
+      { numRuns: RUNS },
+    );
+    expect(valid).toBeGreaterThan(RUNS / 10);
+    expect(taken / valid).toBeGreaterThan(0.95);
+  });
+
+  it("accept only what the batch schema accepts, and return the same", () => {
+    fc.assert(
+      fc.property(batchBody, (body) => {
+        agrees(commonPublishBatch, PublishBatchRequestSchema, body);
+      }),
+      { numRuns: RUNS / 5 },
+    );
+  });
+
+  it("take the shapes publishers send", () => {
+    const publishes = [
+      { room: "orders:42", event: "order.updated", data: { status: "paid" } },
+      { rooms: ["a", "b", "a"], event: "e", data: null, except: ["socket-1"], idempotencyKey: "retry-7" },
+    ];
+    for (const body of publishes) expect(agrees(commonPublishRequest, PublishRequestSchema, body)).toBe("taken");
+    expect(commonPublishRequest(publishes[1])?.rooms).toEqual(["a", "b"]);
+    expect(agrees(commonPublishBatch, PublishBatchRequestSchema, { messages: publishes })).toBe("taken");
+    const notification = { room: "orders:42", event: "order.updated", data: [1, 2], delayMs: 500, jobId: "order-42" };
+    expect(agrees(commonNotificationRequest, NotificationRequestSchema, notification)).toBe("taken");
+    expect(commonNotificationRequest({ room: "r", event: "e", data: 1 })).toEqual({ rooms: ["r"], event: "e", data: 1, delayMs: 0, attempts: 3 });
+  });
+
+  it("leave the unusual to the schema", () => {
+    const left = [
+      { room: "r", rooms: ["r"], event: "e", data: 1 },
+      { room: "r", event: "connect", data: 1 },
+      { room: "r", event: "e" },
+      { room: "r", event: "e", data: 1, extra: true },
+      JSON.parse('{"room":"r","event":"e","data":1,"__proto__":{}}') as unknown,
+      { room: "r", event: "e", data: { deep: [Number.NaN] } },
+      [{ room: "r", event: "e", data: 1 }],
+    ];
+    for (const body of left) expect(commonPublishRequest(body), JSON.stringify(body)).toBeUndefined();
+    expect(commonNotificationRequest({ room: "r", event: "e", data: 1, jobId: "123" })).toBeUndefined();
+    expect(commonNotificationRequest({ room: "r", event: "e", data: 1, attempts: 0 })).toBeUndefined();
+    expect(commonPublishBatch({ messages: [] })).toBeUndefined();
+  });
+});
