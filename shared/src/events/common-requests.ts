@@ -1,11 +1,16 @@
 import { checkJsonData } from "./check-json-data.js";
 import type { JsonValue } from "./client-protocol.js";
-import { RESERVED_EVENT_NAMES } from "./event-name.js";
+import { MAX_EVENT_NAME_LENGTH, NO_CONTROL_CHARACTERS, RESERVED_EVENT_NAMES } from "./event-name.js";
 import {
+  JOB_ID_PATTERN,
   MAX_EXCEPT_PER_PUBLISH,
+  MAX_IDEMPOTENCY_KEY_LENGTH,
   MAX_MESSAGES_PER_BATCH,
+  MAX_NOTIFICATION_ATTEMPTS,
   MAX_NOTIFICATION_DELAY_MS,
   MAX_ROOMS_PER_PUBLISH,
+  MAX_SOCKET_ID_LENGTH,
+  PLAIN_INTEGER_PATTERN,
   type NotificationRequest,
   type PublishBatchRequest,
   type PublishRequest,
@@ -24,9 +29,6 @@ import { ROOM_NAME_PATTERN } from "./room-name.js";
 const PUBLISH_FIELDS: ReadonlySet<string> = new Set(["room", "rooms", "event", "data", "except", "idempotencyKey"]);
 const NOTIFICATION_FIELDS: ReadonlySet<string> = new Set(["room", "rooms", "event", "data", "except", "delayMs", "attempts", "jobId"]);
 const MESSAGES_FIELD: ReadonlySet<string> = new Set(["messages"]);
-const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
-const JOB_ID = /^[A-Za-z0-9_\-.@=]{1,128}$/;
-const PLAIN_INTEGER = /^\d+$/;
 
 type Fields = Record<string, unknown>;
 
@@ -37,7 +39,7 @@ export function commonPublishRequest(body: unknown): PublishRequest | undefined 
   if (!common) return undefined;
   const { idempotencyKey } = body;
   if (idempotencyKey === undefined) return common;
-  if (typeof idempotencyKey !== "string" || idempotencyKey.length < 1 || idempotencyKey.length > 128) return undefined;
+  if (typeof idempotencyKey !== "string" || idempotencyKey.length < 1 || idempotencyKey.length > MAX_IDEMPOTENCY_KEY_LENGTH) return undefined;
   return { ...common, idempotencyKey };
 }
 
@@ -61,9 +63,9 @@ export function commonNotificationRequest(body: unknown): NotificationRequest | 
   const common = commonFields(body);
   if (!common) return undefined;
   const { delayMs = 0, attempts = 3, jobId } = body;
-  if (!integerWithin(delayMs, 0, MAX_NOTIFICATION_DELAY_MS) || !integerWithin(attempts, 1, 10)) return undefined;
+  if (!integerWithin(delayMs, 0, MAX_NOTIFICATION_DELAY_MS) || !integerWithin(attempts, 1, MAX_NOTIFICATION_ATTEMPTS)) return undefined;
   if (jobId === undefined) return { ...common, delayMs, attempts };
-  if (typeof jobId !== "string" || !JOB_ID.test(jobId) || PLAIN_INTEGER.test(jobId)) return undefined;
+  if (typeof jobId !== "string" || !JOB_ID_PATTERN.test(jobId) || PLAIN_INTEGER_PATTERN.test(jobId)) return undefined;
   return { ...common, delayMs, attempts, jobId };
 }
 
@@ -88,12 +90,12 @@ function roomList(rooms: unknown): string[] | undefined {
 const isRoomName = (value: unknown): value is string => typeof value === "string" && ROOM_NAME_PATTERN.test(value);
 
 function isEventName(value: unknown): value is string {
-  return typeof value === "string" && value.length >= 1 && value.length <= 64 && !CONTROL_CHARACTER.test(value) && !RESERVED_EVENT_NAMES.has(value);
+  return typeof value === "string" && value.length <= MAX_EVENT_NAME_LENGTH && NO_CONTROL_CHARACTERS.test(value) && !RESERVED_EVENT_NAMES.has(value);
 }
 
 function isSocketIdList(value: unknown): value is string[] {
   if (!Array.isArray(value) || value.length > MAX_EXCEPT_PER_PUBLISH) return false;
-  for (const id of value) if (typeof id !== "string" || id.length < 1 || id.length > 64) return false;
+  for (const id of value) if (typeof id !== "string" || id.length < 1 || id.length > MAX_SOCKET_ID_LENGTH) return false;
   return true;
 }
 

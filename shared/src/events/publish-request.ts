@@ -6,9 +6,15 @@ import { RoomNameSchema } from "./room-name.js";
 
 export const MAX_ROOMS_PER_PUBLISH = 100;
 export const MAX_EXCEPT_PER_PUBLISH = 1000;
-
 // Socket.IO ids are 20 base64url characters; allow some room for custom id generators.
-const SocketIdSchema = z.string().min(1).max(64);
+export const MAX_SOCKET_ID_LENGTH = 64;
+export const MAX_IDEMPOTENCY_KEY_LENGTH = 128;
+export const MAX_NOTIFICATION_ATTEMPTS = 10;
+// BullMQ reserves ids that are plain integers and uses ':' as its key separator.
+export const JOB_ID_PATTERN = /^[A-Za-z0-9_\-.@=]{1,128}$/;
+export const PLAIN_INTEGER_PATTERN = /^\d+$/;
+
+const SocketIdSchema = z.string().min(1).max(MAX_SOCKET_ID_LENGTH);
 
 const publishFields = {
   room: RoomNameSchema.optional(),
@@ -42,7 +48,7 @@ export const PublishRequestSchema = withRooms(
   z.strictObject({
     ...publishFields,
     // Per publishing key: a retry with the same key is answered as the first attempt was and stores nothing again.
-    idempotencyKey: z.string().min(1).max(128).optional(),
+    idempotencyKey: z.string().min(1).max(MAX_IDEMPOTENCY_KEY_LENGTH).optional(),
   }),
 );
 export type PublishRequest = z.infer<typeof PublishRequestSchema>;
@@ -53,12 +59,11 @@ export const NotificationRequestSchema = withRooms(
   z.strictObject({
     ...publishFields,
     delayMs: z.number().int().min(0).max(MAX_NOTIFICATION_DELAY_MS).default(0),
-    attempts: z.number().int().min(1).max(10).default(3),
-    // BullMQ reserves ids that are plain integers and uses ':' as its key separator.
+    attempts: z.number().int().min(1).max(MAX_NOTIFICATION_ATTEMPTS).default(3),
     jobId: z
       .string()
-      .regex(/^[A-Za-z0-9_\-.@=]{1,128}$/, "jobId: 1 to 128 of A-Z a-z 0-9 _ - . @ =")
-      .refine((id) => !/^\d+$/.test(id), "jobId must not be a plain integer")
+      .regex(JOB_ID_PATTERN, "jobId: 1 to 128 of A-Z a-z 0-9 _ - . @ =")
+      .refine((id) => !PLAIN_INTEGER_PATTERN.test(id), "jobId must not be a plain integer")
       .optional(),
   }),
 );
