@@ -41,10 +41,16 @@ const request = (jobId: string, more: { delayMs?: number; attempts?: number } = 
 });
 
 describe("createBullmqNotificationQueue", () => {
-  it("adds each job of a turn with its own options, through no pipeline", async () => {
+  it("adds each job of a turn with its own options, through no pipeline, on the socket corked", async () => {
     const { queue, client } = await openQueue(inject("redisUrl"));
     const calls = countRedisCalls(client);
-    const notifications = createBullmqNotificationQueue(queue);
+    const corkedWrites: boolean[] = [];
+    const write = client.stream.write.bind(client.stream);
+    client.stream.write = ((...args: Parameters<typeof write>) => {
+      corkedWrites.push(client.stream.writableCorked > 0);
+      return write(...args);
+    }) as typeof client.stream.write;
+    const notifications = createBullmqNotificationQueue(queue, client);
 
     const answers = await Promise.all([
       notifications.enqueue(request("a"), 1, OWNER),
@@ -56,6 +62,9 @@ describe("createBullmqNotificationQueue", () => {
     // A pipeline on this client copies BullMQ's scripts into itself, and what it allocates
     // outlives V8's young generation (create-bullmq-notification-queue.ts).
     expect(calls.pipelines).toBe(0);
+    // Corked, the turn's three adds leave in one socket write.
+    expect(corkedWrites).toEqual([true, true, true]);
+    expect(client.stream.writableCorked).toBe(0);
     const [a, b, c] = await Promise.all(["a", "b", "c"].map((id) => queue.getJob(`${OWNER}.${id}`)));
     expect(a?.data).toMatchObject({ rooms: ["r1"], event: "e", data: { jobId: "a" }, acceptedAt: 1 });
     expect(a?.opts).toMatchObject({ attempts: 3, backoff: { type: "exponential", delay: 1000 } });
@@ -68,8 +77,8 @@ describe("createBullmqNotificationQueue", () => {
   it("refuses within its timeout while Redis is frozen", async () => {
     const redis = await startRedisServer();
     try {
-      const { queue } = await openQueue(redis.url, 5_000);
-      const notifications = createBullmqNotificationQueue(queue, { timeoutMs: 300 });
+      const { queue, client } = await openQueue(redis.url, 5_000);
+      const notifications = createBullmqNotificationQueue(queue, client, { timeoutMs: 300 });
       redis.freeze();
       const startedAt = Date.now();
       await expect(notifications.enqueue(request("frozen"), 1, OWNER)).rejects.toThrow(/timed out after 300 ms/);

@@ -1,13 +1,16 @@
 import { randomUUID } from "node:crypto";
 import type { Queue } from "bullmq";
 import type { NotificationJob, NotificationState } from "@socket-server/shared/events";
-import { withTimeout } from "@socket-server/shared/redis";
+import { withTimeout, type RedisConnection } from "@socket-server/shared/redis";
+import { corkedJobAdds } from "./corked-job-adds.js";
 import type { NotificationQueue } from "@socket-server/shared/publish-http";
 
 const FIRST_RETRY_DELAY_MS = 1000;
 const DAY_SECONDS = 24 * 60 * 60;
 
-export function createBullmqNotificationQueue(queue: Queue, { timeoutMs = 1000 } = {}): NotificationQueue {
+/** `connection` is the queue's own client: the adds of one turn leave on its socket together. */
+export function createBullmqNotificationQueue(queue: Queue, connection: RedisConnection, { timeoutMs = 1000 } = {}): NotificationQueue {
+  const add = corkedJobAdds(queue, connection);
   return {
     async enqueue(request, acceptedAt, owner) {
       const jobId = request.jobId ?? randomUUID();
@@ -19,18 +22,19 @@ export function createBullmqNotificationQueue(queue: Queue, { timeoutMs = 1000 }
         data: request.data,
         except: request.except ?? [],
       };
-      // One add per job, never `addBulk`: its ioredis pipeline copies BullMQ's 64 script commands
-      // (37 µs a pipeline), and what it allocates outlived V8's young generation, which slowed every
-      // scavenge (bench/README.md, "Eleventh round (issue 16)").
       // A jobId dedupes only while the earlier job exists: finished jobs are kept a day for that.
       await withTimeout(
-        queue.add("notification", job, {
-          jobId: ownedJobId(owner, jobId),
-          delay: request.delayMs,
-          attempts: request.attempts,
-          backoff: { type: "exponential", delay: FIRST_RETRY_DELAY_MS },
-          removeOnComplete: { age: DAY_SECONDS },
-          removeOnFail: { age: 7 * DAY_SECONDS },
+        add({
+          name: "notification",
+          data: job,
+          opts: {
+            jobId: ownedJobId(owner, jobId),
+            delay: request.delayMs,
+            attempts: request.attempts,
+            backoff: { type: "exponential", delay: FIRST_RETRY_DELAY_MS },
+            removeOnComplete: { age: DAY_SECONDS },
+            removeOnFail: { age: 7 * DAY_SECONDS },
+          },
         }),
         timeoutMs,
       );

@@ -62,7 +62,7 @@ const publishDeps: PublishAppDeps = {
     metrics,
     "http",
   ),
-  notifications: createBullmqNotificationQueue(queue),
+  notifications: createBullmqNotificationQueue(queue, queueRedis),
   apiKeys: config.PUBLISH_API_KEYS,
   rateLimiter: createKeyRateLimiter({
     perSecond: config.PUBLISH_RATE_LIMIT_PER_SECOND,

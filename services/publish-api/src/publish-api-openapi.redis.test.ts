@@ -61,7 +61,7 @@ async function startInstance(redisUrl: string, prefix: string, env: Record<strin
   const app = createServiceApp({ logger, metrics, registry, checks: async () => ({ redis: (await pingRedis(redis)) ? "up" : "down" }), draining: () => false });
   const deps: PublishAppDeps = {
     publisher: createPublisher({ emitter: createFleetRoomEmitter({ client: redis, prefix, history: historySettings(config) }) }),
-    notifications: createBullmqNotificationQueue(queue),
+    notifications: createBullmqNotificationQueue(queue, queueRedis),
     apiKeys: config.PUBLISH_API_KEYS,
     rateLimiter: rateLimiter ?? createKeyRateLimiter({ perSecond: config.PUBLISH_RATE_LIMIT_PER_SECOND, burst: config.PUBLISH_RATE_LIMIT_BURST, redis: { client: redis, prefix } }),
     replayStore: createRedisReplayStore({ client: redis, prefix }),
