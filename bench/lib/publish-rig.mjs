@@ -8,12 +8,12 @@ import { startRedis, startServer } from "./servers.mjs";
  * a fraction of what a gateway would cost the client core. It also listens on the history feed
  * (`<prefix>:room-feed`), so Redis delivers every publish to one subscriber either way.
  */
-export async function startPublishRig(target, env = {}) {
+export async function startPublishRig(target, env = {}, { nodeArgs = [] } = {}) {
   const redis = await startRedis();
   const prefix = `bench-${process.pid}`;
   const listener = spawnPinned(CLIENT_CORE, "redis-cli", ["-p", String(redis.port), "psubscribe", `${prefix}#*`, `${prefix}:room-feed`], { stdio: ["ignore", "ignore", "ignore"] });
   try {
-    const server = await startServer(target, { env: { REDIS_URL: redis.url, REDIS_PREFIX: prefix, ...env } });
+    const server = await startServer(target, { env: { REDIS_URL: redis.url, REDIS_PREFIX: prefix, ...env }, nodeArgs });
     return {
       server,
       redis,
