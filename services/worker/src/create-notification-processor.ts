@@ -1,5 +1,5 @@
 import { UnrecoverableError, type Job } from "bullmq";
-import { NotificationJobSchema } from "@socket-server/shared/events";
+import { commonNotificationJob, NotificationJobSchema, type NotificationJob } from "@socket-server/shared/events";
 import type { Publisher } from "@socket-server/shared/publishing";
 
 /**
@@ -9,14 +9,19 @@ import type { Publisher } from "@socket-server/shared/publishing";
  */
 export function createNotificationProcessor(publisher: Publisher) {
   return async (job: Job<unknown>): Promise<{ id: string }> => {
-    const parsed = NotificationJobSchema.safeParse(job.data);
-    if (!parsed.success) {
-      throw new UnrecoverableError(`invalid notification job: ${parsed.error.issues[0]?.message ?? "unknown"}`);
-    }
-    const { id, acceptedAt, rooms, event, data, except } = parsed.data;
+    const { id, acceptedAt, rooms, event, data, except } = commonNotificationJob(job.data) ?? parseJob(job.data);
     // Keyed by the publication's id: an attempt retried after Redis stored the message (a reply
     // lost to a timeout, say) finds it stored and stores nothing again.
     await publisher.publish({ id, acceptedAt, rooms, event, data, except, idempotencyKey: `notification:${id}` });
     return { id };
   };
+}
+
+/** The unusual job: zod decides, and words why it can never be delivered. */
+function parseJob(data: unknown): NotificationJob {
+  const parsed = NotificationJobSchema.safeParse(data);
+  if (!parsed.success) {
+    throw new UnrecoverableError(`invalid notification job: ${parsed.error.issues[0]?.message ?? "unknown"}`);
+  }
+  return parsed.data;
 }

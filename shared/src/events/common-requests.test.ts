@@ -2,7 +2,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { z } from "zod";
 import { rawBody } from "../../../test/support/publish-request-arbitraries.js";
-import { commonNotificationRequest, commonPublishBatch, commonPublishRequest } from "./common-requests.js";
+import { commonNotificationJob, commonNotificationRequest, commonPublishBatch, commonPublishRequest } from "./common-requests.js";
+import { NotificationJobSchema } from "./notification-job.js";
 import { NotificationRequestSchema, PublishBatchRequestSchema, PublishRequestSchema } from "./publish-request.js";
 
 const RUNS = 5_000;
@@ -51,6 +52,24 @@ const notificationBody = fc.oneof(
   },
 );
 
+/** Jobs as publish-api queues them, now and then with a field a job never has or a value its schema refuses. */
+const jobBody = fc
+  .record(
+    {
+      id: fc.oneof({ weight: 4, arbitrary: fc.uuid() }, { weight: 1, arbitrary: fc.constantFrom("", 7, null) }),
+      acceptedAt: fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 0, max: 2 ** 45 }) }, { weight: 1, arbitrary: fc.constantFrom(-1, 1.5, 2 ** 60, "1") }),
+      rooms: fc.oneof(
+        { weight: 4, arbitrary: fc.array(fc.constantFrom("orders:1", "a", "user.7"), { minLength: 1, maxLength: 3 }) },
+        { weight: 1, arbitrary: fc.constantFrom([], ["bad room"], "orders:1", Array.from({ length: 101 }, (_, i) => `r${i}`)) },
+      ),
+      event: fc.oneof({ weight: 4, arbitrary: fc.constantFrom("order.updated", "e") }, { weight: 1, arbitrary: fc.constantFrom("connect", "", "a\u0001", "x".repeat(300)) }),
+      data: fc.oneof({ weight: 4, arbitrary: fc.jsonValue({ maxDepth: 2 }) }, { weight: 1, arbitrary: fc.constantFrom(undefined, { n: Number.NaN }, () => 1) }),
+      except: fc.oneof(fc.constant([]), fc.array(fc.string({ maxLength: 5 }), { maxLength: 2 }), fc.constantFrom([1], "s")),
+    },
+    { requiredKeys: ["id", "acceptedAt", "rooms", "event", "data"] },
+  )
+  .chain((job) => fc.integer({ min: 0, max: 29 }).map((draw) => (draw === 0 ? { ...job, extra: true } : job)));
+
 const batchBody = fc
   .array(rawBody, { minLength: 0, maxLength: 4 })
   .chain((texts) =>
@@ -86,6 +105,10 @@ describe("the usual requests, checked by hand", () => {
 
   it("accept only what the notification schema accepts, and return the same, defaults included", () => {
     expectTakesNearlyAllValid(notificationBody, commonNotificationRequest, NotificationRequestSchema);
+  });
+
+  it("accept only the jobs the notification job schema accepts, and return the same, defaults included", () => {
+    expectTakesNearlyAllValid(jobBody, commonNotificationJob, NotificationJobSchema);
   });
 
   it("accept only what the batch schema accepts, and return the same", () => {
