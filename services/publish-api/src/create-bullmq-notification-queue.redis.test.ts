@@ -60,7 +60,7 @@ describe("createBullmqNotificationQueue", () => {
 
     expect(answers).toEqual([{ jobId: "a" }, { jobId: "b" }, { jobId: "c" }]);
     // A pipeline on this client copies BullMQ's scripts into itself, and what it allocates
-    // outlives V8's young generation (create-bullmq-notification-queue.ts).
+    // outlives V8's young generation (corked-job-adds.ts).
     expect(calls.pipelines).toBe(0);
     // Corked, the turn's three adds leave in one socket write.
     expect(corkedWrites).toEqual([true, true, true]);
