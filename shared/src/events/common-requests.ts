@@ -19,9 +19,10 @@ import type { NotificationJob } from "./notification-job.js";
 import { ROOM_NAME_PATTERN } from "./room-name.js";
 
 /*
- * The usual publish, batch and notification, and the worker's job, checked by hand ahead of their zod schemas. zod's
- * general machinery cost a notification 40 to 60 µs of CPU at 1,000 to 2,000 a second
- * (bench/README.md, tenth round) and a batch about 5 µs per message. Each function returns what
+ * The usual publish, batch and notification, and the worker's job, checked by hand ahead of
+ * their zod schemas. zod's general machinery cost a notification 40 to 60 µs of CPU at 1,000 to
+ * 2,000 a second (bench/README.md, tenth round) and a batch about 5 µs per message. Each
+ * function returns what
  * its schema would return, or `undefined` for anything it does not vouch for; the schema then
  * decides, and words the refusal. So these may pass on a valid request, never accept one the
  * schema refuses: common-requests.test.ts holds them to that.
@@ -79,11 +80,11 @@ export function commonNotificationJob(value: unknown): NotificationJob | undefin
   if (!isPlainObject(value) || !onlyFields(value, JOB_FIELDS)) return undefined;
   const { id, acceptedAt, rooms, event, except = [] } = value;
   const data = value.data as JsonValue;
-  if (typeof id !== "string" || id.length < 1 || !Number.isSafeInteger(acceptedAt) || (acceptedAt as number) < 0) return undefined;
+  if (typeof id !== "string" || id.length < 1 || !integerWithin(acceptedAt, 0, Number.MAX_SAFE_INTEGER)) return undefined;
   if (!Array.isArray(rooms) || rooms.length < 1 || rooms.length > MAX_ROOMS_PER_PUBLISH || !rooms.every(isRoomName)) return undefined;
   if (!isEventName(event) || data === undefined || checkJsonData(data)) return undefined;
   if (!Array.isArray(except) || !except.every((socketId) => typeof socketId === "string")) return undefined;
-  return { id, acceptedAt: acceptedAt as number, rooms: rooms as string[], event, data, except: except as string[] };
+  return { id, acceptedAt, rooms: rooms as string[], event, data, except: except as string[] };
 }
 
 /** The fields publishes and notifications share, as `withRooms` normalises them. */
