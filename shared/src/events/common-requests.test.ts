@@ -68,7 +68,9 @@ const jobBody = fc
     },
     { requiredKeys: ["id", "acceptedAt", "rooms", "event", "data"] },
   )
-  .chain((job) => fc.integer({ min: 0, max: 29 }).map((draw) => (draw === 0 ? { ...job, extra: true } : job)));
+  // One job in 40 with a field a job never has (zod strips it, the hand check leaves it to zod).
+  // Not `fc.integer(...) === 0`: fast-check draws the bounds far more often than 1 in 30.
+  .chain((job) => fc.oneof({ weight: 39, arbitrary: fc.constant(job) }, { weight: 1, arbitrary: fc.constant({ ...job, extra: true }) }));
 
 const batchBody = fc
   .array(rawBody, { minLength: 0, maxLength: 4 })
