@@ -15,10 +15,11 @@ export interface SlowConsumerGuard {
 /**
  * Socket.IO has no back-pressure: a client that stops reading makes the server buffer every
  * message for it. A sweep, not a check per write, keeps the broadcast path cheap; it checks only
- * the connections broadcast to since the previous sweep, because a buffer only grows when
- * something is written. Sweeping every connection instead stalled the event loop long enough,
- * ten times a second under steady traffic, to be the gateway's main source of latency spikes
- * (bench/README.md, "The slow-consumer sweep").
+ * the connections touched since the previous sweep (a write the kernel did not take whole, or
+ * any write through engine.io's path), because a buffer only grows when something is written.
+ * Sweeping every connection instead stalled the event loop long enough, ten times a second
+ * under steady traffic, to be the gateway's main source of latency spikes (bench/README.md,
+ * "The slow-consumer sweep").
  * Between sweeps a connection can overshoot the cap by what its rooms send in `intervalMs`.
  * The sweep is armed by the first write after the previous one, not run on a fixed interval:
  * an idle gateway is not woken ten times a second for nothing (bench/README.md, "The

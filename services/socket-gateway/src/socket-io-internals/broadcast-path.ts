@@ -34,13 +34,13 @@ export type BroadcastObserver = (recipients: number, meta: DeliveryMeta | undefi
 export interface BroadcastHooks {
   /** Once per broadcast, after it has been written to every local recipient. */
   observe: BroadcastObserver;
-  /** Once per recipient's connection (the slow-consumer guard checks these). */
+  /** With each recipient's connection that may now hold unsent bytes (the slow-consumer guard checks these). */
   touch: (conn: BufferingConnection) => void;
 }
 
 interface Broadcast {
   meta: DeliveryMeta | undefined;
-  /** The WebSocket frame the adapter built once for every recipient, when it could. */
+  /** The WebSocket frame the adapter built once for every recipient, when it could, as one buffer. */
   frame: Buffer[] | undefined;
 }
 
@@ -51,16 +51,21 @@ interface Broadcast {
  *
  * It does two things:
  * - calls `observe` once a broadcast has been written, with the number of local recipients and
- *   the publication's meta (for metrics), and `touch` with each recipient's connection (for the
- *   slow-consumer sweep);
+ *   the publication's meta (for metrics), and `touch` with each recipient's connection that may
+ *   now hold bytes the kernel has not taken (for the slow-consumer sweep): every connection the
+ *   stock path wrote to, and those a direct write left bytes on. A buffer grows only by a write
+ *   it cannot pass on whole, so the sweep misses none, and it no longer visits every recipient;
  * - writes the frame the adapter pre-built straight to each socket whose WebSocket is idle.
  *   Stock Socket.IO sends it through engine.io's per-packet machinery: a packet object, a write
  *   buffer, four events and a write callback per socket per message. That was most of what the
  *   gateway spent per delivery beyond the raw-`ws` floor (bench/README.md, "Writing broadcast
  *   frames straight to idle WebSockets"). A connection that is not idle (polling,
  *   upgrading, a write in flight, packets queued, closing) takes the stock path, so order is
- *   kept: both paths end in the same WebSocket sender. What the kernel has not taken stays in
- *   the socket's buffer, where the slow-consumer sweep counts it.
+ *   kept: both paths end in the same WebSocket sender. The adapter's frame comes in two parts,
+ *   header and payload, which the sender writes with a cork, an uncork and a writev per socket;
+ *   joined once per broadcast, each socket takes one plain write (bench/README.md, "Twelfth
+ *   round"). What the kernel has not taken stays in the socket's buffer, where the
+ *   slow-consumer sweep counts it.
  *
  * Relies on internals of socket.io-adapter 2.5.8, socket.io 4.8.4, engine.io 6.6.12 and ws 8.21.3 (each named in internals.test.ts).
  */
@@ -73,7 +78,8 @@ export function installBroadcastPath(adapter: BroadcastingAdapter, { observe, to
     const encoded = encode(packet, options);
     // A packet with an id expects acknowledgements, which only the stock path registers.
     const acknowledged = (packet as { id?: number }).id !== undefined;
-    broadcasting = { meta: metaOf(packet), frame: acknowledged ? undefined : options.wsPreEncodedFrame };
+    const frame = acknowledged ? undefined : options.wsPreEncodedFrame;
+    broadcasting = { meta: metaOf(packet), frame: frame && [frame.length === 1 ? frame[0]! : Buffer.concat(frame)] };
     return encoded;
   };
   adapter.apply = (options, callback) => {
@@ -84,8 +90,13 @@ export function installBroadcastPath(adapter: BroadcastingAdapter, { observe, to
     let recipients = 0;
     const deliver = (socket: BroadcastSocket) => {
       recipients++;
-      if (!frame || !writeDirectly(socket, frame)) callback(socket);
-      touch(socket.conn);
+      if (!frame || !writeDirectly(socket, frame)) {
+        callback(socket);
+        touch(socket.conn);
+      } else if (socket.conn.transport.socket!.bufferedAmount) {
+        // Only a write the kernel did not take whole can leave a client behind.
+        touch(socket.conn);
+      }
     };
     // One room, nobody excluded (the usual publish): no set of ids already served is needed.
     if (options.rooms.size === 1 && !options.except?.size) {
