@@ -1,8 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
-import { Cluster } from "ioredis";
+import { Cluster, type Redis } from "ioredis";
 import type { RedisConnection } from "../redis/create-redis-client.js";
 import type { PubSubMode } from "../redis/pub-sub.js";
-import { answerBatch } from "../redis/answer-batch.js";
 import { batchPerTurn, type Pending } from "../redis/batch-per-turn.js";
 import { APPEND_SCRIPT } from "./append-script.js";
 import { encodeStoredEntry } from "./feed-message.js";
@@ -57,7 +56,7 @@ export function createRedisHistory({ client, prefix, settings, pubSub = "classic
     return [String(keyList.length), ...keyList, ...constants, nextEpoch(), channel, room, idempotencyTtl, publishCommand, ...entries];
   };
 
-  // The appends of one turn leave as one pipeline, like plain publishes (batch-publishes.ts), and
+  // The appends of one turn leave in one write, like plain publishes (batch-publishes.ts), and
   // those of one room as one script call: per message, one command fewer to build, send and run.
   const append = batchPerTurn((batch: PendingAppend[]) => {
     const byRoom = new Map<string, PendingAppend[]>();
@@ -78,14 +77,17 @@ export function createRedisHistory({ client, prefix, settings, pubSub = "classic
       for (const { args, resolve, reject } of calls) runInCluster(args).then(resolve, reject);
       return;
     }
-    if (calls.length === 1) {
-      const [{ args, resolve, reject }] = calls as [(typeof calls)[number]];
-      (client as unknown as ScriptClient)[COMMAND](...args).then(resolve, reject);
-      return;
+    // Each room's call on its own, written while the socket is corked: the turn's calls still
+    // leave in one write, without an ioredis pipeline, whose construction and exec were 6.7% of
+    // publish-api's CPU with 1,000 rooms (bench/README.md, "Twelfth round"). ioredis writes a
+    // command on the call when connected; a command client refuses it at once otherwise.
+    const socket = (client as Redis).stream;
+    socket.cork();
+    try {
+      for (const { args, resolve, reject } of calls) (client as unknown as ScriptClient)[COMMAND](...args).then(resolve, reject);
+    } finally {
+      socket.uncork();
     }
-    const pipeline = client.pipeline() as unknown as ScriptClient & { exec(): Promise<Array<[Error | null, unknown]> | null> };
-    for (const { args } of calls) void pipeline[COMMAND](...args);
-    answerBatch(calls.map(({ resolve, reject }) => ({ item: undefined, resolve, reject })), pipeline.exec());
   });
 
   async function position(room: string) {

@@ -186,7 +186,7 @@ describe.each([
 });
 
 describe("room history in Redis, on the wire", () => {
-  it("sends one turn's appends to one room as one script call, and several rooms' as one pipeline", async () => {
+  it("sends one turn's appends to one room as one script call, and several rooms' calls corked together, no pipeline", async () => {
     const client = createRedisClient({ url, name: `${prefix}:wire`, role: "command", logger: pino({ level: "silent" }) });
     redisClients.push(client);
     await waitUntil(() => client.status === "ready", { what: "redis ready" });
@@ -202,12 +202,12 @@ describe("room history in Redis, on the wire", () => {
 
     const one = await Promise.all(Array.from({ length: 5 }, (_, n) => history.append({ room: "wire-a", entry: entry(n) })));
     expect(one.map(({ offset }) => offset)).toEqual([1, 2, 3, 4, 5]);
-    expect([commands, calls.pipelines, calls.writes]).toEqual([["evalsha"], 0, 1]);
+    expect([commands, calls.pipelines, calls.writes, calls.uncorkedWrites]).toEqual([["evalsha"], 0, 1, 0]);
 
     commands.length = 0;
     const two = await Promise.all([1, 2, 3].map((n) => history.append({ room: n === 2 ? "wire-b" : "wire-a", entry: entry(n) })));
     expect(two.map(({ offset }) => offset)).toEqual([6, 1, 7]);
-    expect([calls.pipelines, calls.writes]).toEqual([1, 2]);
+    expect([commands, calls.pipelines, calls.writes, calls.uncorkedWrites]).toEqual([["evalsha", "evalsha"], 0, 3, 0]);
   });
 });
 

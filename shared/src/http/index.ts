@@ -8,6 +8,7 @@ export * from "./count-requests.js";
 export * from "./create-service-app.js";
 export * from "./harden-http-server.js";
 export * from "./create-http-server.js";
+export * from "./secure-api-headers.js";
 export * from "./shed-excess-requests.js";
 export * from "./admin-page-policy.js";
 export * from "./request-id.js";

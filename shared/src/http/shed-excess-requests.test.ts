@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createHttpServer } from "./create-http-server.js";
 import { handleErrors } from "./handle-errors.js";
 import { closeHttpServer, listen } from "./listen.js";
+import { SECURE_API_HEADERS } from "./secure-api-headers.js";
 
 const timeouts = { HTTP_HEADERS_TIMEOUT_MS: 5_000, HTTP_REQUEST_TIMEOUT_MS: 10_000, HTTP_KEEP_ALIVE_TIMEOUT_MS: 5_000 };
 const cleanups: Array<() => Promise<void>> = [];
@@ -72,7 +73,7 @@ describe("shedExcessRequests, through createHttpServer on a real socket", () => 
     expect(refused.status).toBe(503);
     expect(refused.headers["retry-after"]).toBe("1");
     expect(refused.headers["x-request-id"]).toBe("caller-42");
-    expect(refused.headers["x-content-type-options"]).toBe("nosniff");
+    for (const [name, value] of Object.entries(SECURE_API_HEADERS)) expect(refused.headers[name.toLowerCase()]).toBe(value);
     expect(refused.headers["content-type"]).toMatch(/^application\/json/);
     expect(JSON.parse(refused.body)).toEqual({ error: { code: "unavailable", message: expect.any(String) } });
 

@@ -1,4 +1,5 @@
 import { requestIdFrom } from "./request-id.js";
+import { SECURE_API_HEADERS } from "./secure-api-headers.js";
 import type { IncomingMessage, ServerResponse } from "node:http";
 
 export interface LoadShedding {
@@ -13,7 +14,7 @@ export interface LoadShedding {
 type RequestListener = (request: IncomingMessage, response: ServerResponse) => unknown;
 
 const BODY = JSON.stringify({ error: { code: "unavailable", message: "too many requests in progress, retry later" } });
-const HEADERS = { "Content-Type": "application/json", "Content-Length": String(Buffer.byteLength(BODY)), "Retry-After": "1" };
+const HEADERS = { ...SECURE_API_HEADERS, "Content-Type": "application/json", "Content-Length": String(Buffer.byteLength(BODY)), "Retry-After": "1" };
 
 /**
  * Refuses requests past `maxInFlight` before the framework sees them. Past its capacity a

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from "node:crypto";
+import { hash, timingSafeEqual } from "node:crypto";
 import { AppError } from "../http/index.js";
 import type { Caller } from "./caller.js";
 import { keyId } from "./key-id.js";
@@ -29,6 +29,7 @@ export function createKeyAuthenticator(keys: readonly PublishKeyConfig[]): (auth
   };
 }
 
+/** One-shot, no Hash object per request: the digest was 2.6% of the single-instance gateway's CPU in the small-room scenario. */
 function digest(key: string): Buffer {
-  return createHash("sha256").update(key).digest();
+  return hash("sha256", key, "buffer");
 }

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeHttpServer, createHttpServer, createServiceApp, listen } from "../http/index.js";
+import { closeHttpServer, createHttpServer, createServiceApp, listen, SECURE_API_HEADERS } from "../http/index.js";
 import { createCommonMetrics, createMetricsRegistry } from "../metrics/index.js";
 import { createPublisher, PublishUnavailableError } from "../publishing/index.js";
 import { createMemoryReplayStore } from "./create-memory-replay-store.js";
@@ -110,7 +110,7 @@ async function observe(base: string, { name, path = "/v1/publish", body, headers
     status: response.status,
     contentType: response.headers.get("content-type"),
     retryAfter: response.headers.get("retry-after"),
-    nosniff: response.headers.get("x-content-type-options"),
+    secure: Object.fromEntries(Object.keys(SECURE_API_HEADERS).map((name) => [name, response.headers.get(name)])),
     requestId: headers["x-request-id"] ? requestId : /^[0-9a-f-]{36}$/.test(requestId ?? "") ? "generated" : requestId,
     body: JSON.parse(text.replace(/"id":"[0-9a-f-]{36}"/g, '"id":"<id>"')),
   };
@@ -134,6 +134,7 @@ describe("the fast lane answers publishes and notifications as the Hono app does
       seen.lane.push({ case: each.name, ...(await observe(bases.lane!, each)) });
     }
     expect(seen.lane).toEqual(seen.hono);
+    for (const entry of seen.lane) expect((entry as { secure: unknown }).secure).toEqual(SECURE_API_HEADERS);
     // The answers the cases were written to provoke, so that equal cannot mean equally broken.
     expect(seen.hono.map((entry) => (entry as { status: number }).status)).toEqual([202, 202, 202, 207, 503, 500, 400, 400, 401, 401, 403, 413, 413, 202, 202, 202, 429, 202, 503, 400, 403, 413]);
     expect(services.hono.reachedHono).toHaveLength(CASES.length);

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
 import type { CommonMetrics } from "../metrics/index.js";
-import { AppError, createErrorAnswers, createRequestCounter, requestIdFrom, type FastLane } from "../http/index.js";
+import { AppError, createErrorAnswers, createRequestCounter, requestIdFrom, SECURE_API_HEADERS, type FastLane } from "../http/index.js";
 import { admitByRate } from "./admit-by-rate.js";
 import { createKeyAuthenticator } from "./authenticate-key.js";
 import type { Caller } from "./caller.js";
@@ -46,7 +46,7 @@ export function createPublishFastLane(deps: PublishAppDeps, { logger, metrics }:
 
   function send(response: ServerResponse, route: LaneRoute, requestId: string, status: number, body: unknown, headers: Record<string, string> = {}) {
     const text = JSON.stringify(body);
-    response.writeHead(status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(text), "X-Request-Id": requestId, ...headers });
+    response.writeHead(status, { ...SECURE_API_HEADERS, "Content-Type": "application/json", "Content-Length": Buffer.byteLength(text), "X-Request-Id": requestId, ...headers });
     response.end(text);
     count(route.path, status);
   }

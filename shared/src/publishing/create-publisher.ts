@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from "node:crypto";
+import { hash, randomUUID } from "node:crypto";
 import type { JsonValue } from "../events/index.js";
 import type { RoomEmitter, RoomOffsets } from "./room-emitter.js";
 
@@ -60,6 +60,6 @@ export function createPublisher({ emitter, now = Date.now, newId = randomUUID }:
 
 /** A UUID-shaped id fixed by the idempotency key, so a retry answers with the first attempt's id. */
 function idFor(idempotencyKey: string): string {
-  const hex = createHash("sha256").update(idempotencyKey).digest("hex");
+  const hex = hash("sha256", idempotencyKey, "hex");
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
