@@ -80,13 +80,14 @@ export function createRedisHistory({ client, prefix, settings, pubSub = "classic
     // Each room's call on its own, written while the socket is corked: the turn's calls still
     // leave in one write, without an ioredis pipeline, whose construction and exec were 6.7% of
     // publish-api's CPU with 1,000 rooms (bench/README.md, "Twelfth round"). ioredis writes a
-    // command on the call when connected; a command client refuses it at once otherwise.
-    const socket = (client as Redis).stream;
-    socket.cork();
+    // command on the call when connected; a command client refuses it at once otherwise (and
+    // has no socket at all before its first connection).
+    const socket = (client as Redis).stream as Redis["stream"] | undefined;
+    socket?.cork();
     try {
       for (const { args, resolve, reject } of calls) (client as unknown as ScriptClient)[COMMAND](...args).then(resolve, reject);
     } finally {
-      socket.uncork();
+      socket?.uncork();
     }
   });
 
