@@ -52,7 +52,7 @@ export function createPublishHandler({ publisher, maxPayloadBytes }: PublishRout
 
   /**
    * Refused whole (400, 403, 413) before anything is published. Every message is handed to the
-   * publisher in this one turn, so the per-turn batching sends them to Redis in one pipeline, in
+   * publisher in this one turn, so the per-turn batching sends them to Redis in one write, in
    * order: within a room, offsets follow the order of `messages`. Each message then gets its
    * own answer; only when none was taken is the request itself a 503.
    */
